@@ -1,0 +1,96 @@
+import type { FastifyInstance } from 'fastify';
+import type { Runner } from 'graphile-worker';
+import pino from 'pino';
+import type { Config } from './config.ts';
+import { TokenService } from './platform/auth/tokens.ts';
+import type { Platform } from './platform/context.ts';
+import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './platform/db/embedded.ts';
+import { migrateToLatest } from './platform/db/migrate.ts';
+import { buildServer, REDACTED_PATHS } from './server.ts';
+import { allTasks } from './tasks.ts';
+import { startWorker } from './worker.ts';
+
+export interface RunningBackroom {
+  platform: Platform;
+  database: DatabaseHandle;
+  databaseUrl: string;
+  embedded: boolean;
+  app?: FastifyInstance;
+  url?: string;
+  worker?: Runner;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  http: boolean;
+  worker: boolean;
+}
+
+export function createLogger(config: Config) {
+  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+}
+
+/** Connects to the configured PostgreSQL, or starts the embedded one when DATABASE_URL is unset. */
+export async function connect(config: Config) {
+  const embedded: EmbeddedDatabase | undefined = config.databaseUrl
+    ? undefined
+    : await startEmbeddedPostgres(config.dataDir);
+  const url = config.databaseUrl ?? embedded?.url ?? '';
+  const database = openDatabase(url, config.dbPoolSize);
+  return {
+    url,
+    embedded,
+    database,
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+/**
+ * Starts what this process runs: migrations first, then the HTTP API and/or the job worker.
+ * `stop()` shuts down gracefully: stop accepting, finish in-flight requests and jobs, release the pool.
+ */
+export async function startBackroom(config: Config, options: StartOptions): Promise<RunningBackroom> {
+  const log = createLogger(config);
+  const connection = await connect(config);
+  const { database } = connection;
+  try {
+    await migrateToLatest(database.db, database.pool);
+    const tokens = new TokenService(database.db);
+    await tokens.load();
+    const platform: Platform = { db: database.db, config, tokens, now: () => new Date() };
+    let shuttingDown = false;
+    const app = options.http
+      ? await buildServer(platform, { logger: log, isShuttingDown: () => shuttingDown })
+      : undefined;
+    const url = app ? await app.listen({ host: config.host, port: config.port }) : undefined;
+    const worker = options.worker ? await startWorker(platform, database.pool, allTasks(), log) : undefined;
+    return {
+      platform,
+      database,
+      databaseUrl: connection.url,
+      embedded: Boolean(connection.embedded),
+      ...(app ? { app } : {}),
+      ...(url ? { url } : {}),
+      ...(worker ? { worker } : {}),
+      async stop() {
+        shuttingDown = true;
+        const timer = setTimeout(() => {
+          log.error('graceful shutdown timed out; exiting');
+          process.exit(1);
+        }, config.shutdownGraceMs);
+        timer.unref();
+        await app?.close();
+        await worker?.stop();
+        await connection.close();
+        clearTimeout(timer);
+      },
+    };
+  } catch (error) {
+    await connection.close();
+    throw error;
+  }
+}

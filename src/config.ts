@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z.string().url().optional(),
+  BACKROOM_DATA_DIR: z.string().default('.backroom'),
+  BACKROOM_PUBLIC_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  BACKROOM_DB_POOL_SIZE: intFrom(10),
+  BACKROOM_BODY_LIMIT_BYTES: intFrom(1_048_576),
+  BACKROOM_STATEMENT_TIMEOUT_MS: intFrom(10_000),
+  BACKROOM_ACCESS_TOKEN_TTL_SECONDS: intFrom(900),
+  BACKROOM_SESSION_TTL_SECONDS: intFrom(8 * 3600),
+  BACKROOM_PASSWORD_MAX_AGE_DAYS: intFrom(90),
+  BACKROOM_PASSWORD_HISTORY: intFrom(4),
+  BACKROOM_LOCKOUT_THRESHOLD: intFrom(6),
+  BACKROOM_LOCKOUT_MINUTES: intFrom(30),
+  BACKROOM_IDEMPOTENCY_TTL_HOURS: intFrom(24),
+  BACKROOM_WORKER_CONCURRENCY: intFrom(4),
+  BACKROOM_SHUTDOWN_GRACE_MS: intFrom(10_000),
+});
+
+export interface Config {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  publicUrl: string | undefined;
+  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
+  dbPoolSize: number;
+  bodyLimitBytes: number;
+  statementTimeoutMs: number;
+  accessTokenTtlSeconds: number;
+  sessionTtlSeconds: number;
+  password: { maxAgeDays: number; history: number; lockoutThreshold: number; lockoutMinutes: number };
+  idempotencyTtlHours: number;
+  workerConcurrency: number;
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads the environment once at start; a bad value stops Backroom with a message naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: resolve(e.BACKROOM_DATA_DIR),
+    publicUrl: e.BACKROOM_PUBLIC_URL,
+    logLevel: e.LOG_LEVEL,
+    dbPoolSize: e.BACKROOM_DB_POOL_SIZE,
+    bodyLimitBytes: e.BACKROOM_BODY_LIMIT_BYTES,
+    statementTimeoutMs: e.BACKROOM_STATEMENT_TIMEOUT_MS,
+    accessTokenTtlSeconds: e.BACKROOM_ACCESS_TOKEN_TTL_SECONDS,
+    sessionTtlSeconds: e.BACKROOM_SESSION_TTL_SECONDS,
+    password: {
+      maxAgeDays: e.BACKROOM_PASSWORD_MAX_AGE_DAYS,
+      history: e.BACKROOM_PASSWORD_HISTORY,
+      lockoutThreshold: e.BACKROOM_LOCKOUT_THRESHOLD,
+      lockoutMinutes: e.BACKROOM_LOCKOUT_MINUTES,
+    },
+    idempotencyTtlHours: e.BACKROOM_IDEMPOTENCY_TTL_HOURS,
+    workerConcurrency: e.BACKROOM_WORKER_CONCURRENCY,
+    shutdownGraceMs: e.BACKROOM_SHUTDOWN_GRACE_MS,
+  };
+}

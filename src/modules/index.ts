@@ -1,0 +1,5 @@
+import type { BackroomModule } from '../platform/events/registry.ts';
+import { storesModule } from './stores/index.ts';
+
+/** Every module of Backroom; the server and the worker are assembled from this list. */
+export const modules: readonly BackroomModule[] = [storesModule];

@@ -1,0 +1,22 @@
+/** Every scope an API client or console role can hold. Modules add theirs here. */
+export const SCOPES = {
+  'stores:read': 'Read stores, e-commerce locations and warehouses',
+  'stores:write': 'Create and update stores',
+} as const;
+
+export type Scope = keyof typeof SCOPES;
+export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
+
+export function isScope(value: string): value is Scope {
+  return Object.hasOwn(SCOPES, value);
+}
+
+export const ROLES = ['system_admin', 'store_manager', 'associate'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each console role may do through the API. System Admin holds every scope. */
+export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
+  system_admin: ALL_SCOPES,
+  store_manager: ['stores:read', 'stores:write'],
+  associate: ['stores:read'],
+};

@@ -1,0 +1,21 @@
+import type { Config } from '../config.ts';
+import type { Principal, TokenService } from './auth/tokens.ts';
+import type { Db } from './db/database.ts';
+import type { Tx } from './db/tenant-transaction.ts';
+
+/** What every service call receives first: who is asking, for which tenant, inside which transaction. */
+export interface Ctx {
+  tenantId: string;
+  principal: Principal;
+  tx: Tx;
+  requestId: string;
+  now(): Date;
+}
+
+/** The long-lived parts of a running Backroom that routes and tasks are built from. */
+export interface Platform {
+  db: Db;
+  config: Config;
+  tokens: TokenService;
+  now(): Date;
+}

@@ -1,0 +1,106 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { StoresTable } from '../../modules/stores/repo.ts';
+
+/** A timestamptz column: read as Date, written as Date or left to its default. */
+export type Timestamp = ColumnType<Date, Date | undefined, Date>;
+
+export interface MerchantsTable {
+  id: string;
+  name: string;
+  supportEmail: string | null;
+  licenceTier: Generated<string>;
+  createdAt: Timestamp;
+}
+
+export interface TenantsTable {
+  id: Generated<string>;
+  merchantId: string;
+  environment: 'production' | 'staging';
+  createdAt: Timestamp;
+}
+
+export interface SigningKeysTable {
+  id: Generated<string>;
+  secret: string;
+  createdAt: Timestamp;
+}
+
+export interface ApiClientsTable {
+  tenantId: string;
+  id: Generated<string>;
+  clientId: string;
+  name: string;
+  secretHash: string;
+  apiKeyHash: string;
+  scopes: string[];
+  rateLimitPerSecond: number | null;
+  rateLimitPerDay: number | null;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+}
+
+export interface UsersTable {
+  tenantId: string;
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: 'system_admin' | 'store_manager' | 'associate';
+  passwordHash: string;
+  passwordChangedAt: Timestamp;
+  mustChangePassword: Generated<boolean>;
+  failedLoginAttempts: Generated<number>;
+  lockedUntil: Date | null;
+  active: Generated<boolean>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface PasswordHistoryTable {
+  tenantId: string;
+  userId: string;
+  passwordHash: string;
+  createdAt: Timestamp;
+}
+
+export interface RateLimitCountersTable {
+  tenantId: string;
+  principal: string;
+  secondWindow: number;
+  secondHits: number;
+  dayWindow: number;
+  dayHits: number;
+}
+
+export interface IdempotencyKeysTable {
+  tenantId: string;
+  principal: string;
+  key: string;
+  requestHash: string;
+  responseStatus: number;
+  responseBody: JSONColumnType<object | null, string, string>;
+  createdAt: Timestamp;
+}
+
+export interface EventsTable {
+  tenantId: string;
+  id: Generated<string>;
+  type: string;
+  subject: string;
+  data: JSONColumnType<Record<string, unknown>, string, string>;
+  requestId: string | null;
+  occurredAt: Timestamp;
+  dispatchedAt: Date | null;
+}
+
+export interface Database {
+  merchants: MerchantsTable;
+  tenants: TenantsTable;
+  signingKeys: SigningKeysTable;
+  apiClients: ApiClientsTable;
+  users: UsersTable;
+  passwordHistory: PasswordHistoryTable;
+  rateLimitCounters: RateLimitCountersTable;
+  idempotencyKeys: IdempotencyKeysTable;
+  events: EventsTable;
+  stores: StoresTable;
+}

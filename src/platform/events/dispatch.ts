@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import type { Ctx, Platform } from '../context.ts';
+import { inTenantTransaction } from '../db/tenant-transaction.ts';
+import { DISPATCH_TASK } from './emit.ts';
+import type { EventSubscriber, TaskDefinition } from './registry.ts';
+
+const payloadSchema = z.object({ tenantId: z.uuid(), eventId: z.uuid() });
+
+/**
+ * Hands one committed event to every subscriber that accepts its type, then marks it dispatched. A failure
+ * rolls the whole dispatch back and the job queue retries it with back-off.
+ */
+export function dispatchTask(subscribers: readonly EventSubscriber[]): TaskDefinition {
+  return {
+    name: DISPATCH_TASK,
+    async run(platform: Platform, payload: unknown) {
+      const { tenantId, eventId } = payloadSchema.parse(payload);
+      await inTenantTransaction(platform.db, tenantId, async (tx) => {
+        const event = await tx
+          .selectFrom('events')
+          .select(['id', 'type', 'subject', 'data', 'occurredAt', 'dispatchedAt'])
+          .where('id', '=', eventId)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!event || event.dispatchedAt) return;
+        const ctx: Ctx = {
+          tenantId,
+          principal: {
+            kind: 'system',
+            id: DISPATCH_TASK,
+            tenantId,
+            scopes: [],
+            limits: { perSecond: 0, perDay: 0 },
+          },
+          tx,
+          requestId: `event:${eventId}`,
+          now: platform.now,
+        };
+        for (const subscriber of subscribers) {
+          if (subscriber.accepts(event.type)) await subscriber.handle(ctx, event);
+        }
+        await tx
+          .updateTable('events')
+          .set({ dispatchedAt: platform.now() })
+          .where('id', '=', eventId)
+          .execute();
+      });
+    },
+  };
+}
