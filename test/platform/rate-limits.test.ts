@@ -24,7 +24,9 @@ function burst(auth: Record<string, string>, count: number) {
 
 describe('rate limits per API client', () => {
   it('allows exactly the daily quota across servers, then 429 with Retry-After until midnight UTC', async () => {
-    const merchant = await createMerchant(first.platform, { client: { rateLimitPerSecond: 1000, rateLimitPerDay: 5 } });
+    const merchant = await createMerchant(first.platform, {
+      client: { rateLimitPerSecond: 1000, rateLimitPerDay: 5 },
+    });
     const responses = await burst(merchant.auth, 12);
     const ok = responses.filter((r) => r.statusCode === 200);
     const refused = responses.filter((r) => r.statusCode === 429);
@@ -41,7 +43,9 @@ describe('rate limits per API client', () => {
   });
 
   it('limits calls per second across servers and answers Retry-After: 1', async () => {
-    const merchant = await createMerchant(first.platform, { client: { rateLimitPerSecond: 3, rateLimitPerDay: 1000 } });
+    const merchant = await createMerchant(first.platform, {
+      client: { rateLimitPerSecond: 3, rateLimitPerDay: 1000 },
+    });
     const started = Date.now();
     const responses = await burst(merchant.auth, 20);
     const seconds = Math.floor(Date.now() / 1000) - Math.floor(started / 1000) + 1;
@@ -58,16 +62,23 @@ describe('rate limits per API client', () => {
       tier: 'starter',
       client: { rateLimitPerSecond: undefined, rateLimitPerDay: undefined },
     });
-    const response = await first.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: merchant.auth });
+    const response = await first.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores',
+      headers: merchant.auth,
+    });
     expect(response.headers['ratelimit-policy']).toBe('"burst";q=5;w=1, "daily";q=10000;w=86400');
   });
 
   it('refused calls do not use up the quota', async () => {
-    const merchant = await createMerchant(first.platform, { client: { rateLimitPerSecond: 1000, rateLimitPerDay: 2 } });
+    const merchant = await createMerchant(first.platform, {
+      client: { rateLimitPerSecond: 1000, rateLimitPerDay: 2 },
+    });
     await burst(merchant.auth, 6);
-    const { rows } = await first.database.pool.query('select day_hits from rate_limit_counters where tenant_id = $1', [
-      merchant.tenant.id,
-    ]);
+    const { rows } = await first.database.pool.query(
+      'select day_hits from rate_limit_counters where tenant_id = $1',
+      [merchant.tenant.id],
+    );
     expect(rows[0].day_hits).toBe(2);
   });
 });

@@ -1,7 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inTenantTransaction } from '../../src/platform/db/tenant-transaction.ts';
-import { createMerchant, sampleStore, startTestApp, type TestApp, type TestMerchant } from '../helpers/app.ts';
+import {
+  createMerchant,
+  sampleStore,
+  startTestApp,
+  type TestApp,
+  type TestMerchant,
+} from '../helpers/app.ts';
 
 let t: TestApp;
 let alpha: TestMerchant;
@@ -32,7 +38,10 @@ describe('tenant isolation', () => {
   it('a query with no tenant filter sees only the rows of the transaction tenant', async () => {
     const rows = await inTenantTransaction(t.platform.db, alpha.tenant.id, async (tx) => {
       // No where clause at all: only the policy stands between this query and every tenant's stores.
-      const { rows } = await sql<{ storeId: string; tenantId: string }>`select store_id, tenant_id from stores`.execute(tx);
+      const { rows } = await sql<{
+        storeId: string;
+        tenantId: string;
+      }>`select store_id, tenant_id from stores`.execute(tx);
       return rows;
     });
     expect(rows.map((r) => r.storeId).sort()).toEqual(['A-1', 'SHARED']);
@@ -46,12 +55,17 @@ describe('tenant isolation', () => {
     );
     await expect(write).rejects.toThrow(/row-level security/);
     const changed = await inTenantTransaction(t.platform.db, alpha.tenant.id, async (tx) => {
-      const update = await sql`update stores set name = 'hijacked' where tenant_id = ${beta.tenant.id}`.execute(tx);
+      const update =
+        await sql`update stores set name = 'hijacked' where tenant_id = ${beta.tenant.id}`.execute(tx);
       const remove = await sql`delete from stores where tenant_id = ${beta.tenant.id}`.execute(tx);
       return Number(update.numAffectedRows) + Number(remove.numAffectedRows);
     });
     expect(changed).toBe(0);
-    const response = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/B-1', headers: beta.auth });
+    const response = await t.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores/B-1',
+      headers: beta.auth,
+    });
     expect(response.json().name).toBe(`B-1 of ${beta.tenant.merchantId}`);
   });
 
@@ -72,7 +86,9 @@ describe('tenant isolation', () => {
       where n.nspname = 'public' and c.relkind = 'r'
         and exists (select from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
       order by 1`.execute(t.platform.db);
-    expect(rows.map((r) => r.table)).toEqual(expect.arrayContaining(["api_clients", "events", "idempotency_keys", "stores", "users"]));
+    expect(rows.map((r) => r.table)).toEqual(
+      expect.arrayContaining(['api_clients', 'events', 'idempotency_keys', 'stores', 'users']),
+    );
     for (const row of rows) expect(row, row.table).toMatchObject({ rls: true, policies: 1 });
   });
 
@@ -87,9 +103,17 @@ describe('tenant isolation', () => {
   });
 
   it("through the API, one merchant's credentials never reach another merchant's stores", async () => {
-    const foreign = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/B-1', headers: alpha.auth });
+    const foreign = await t.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores/B-1',
+      headers: alpha.auth,
+    });
     expect(foreign.statusCode).toBe(404);
-    const shared = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/SHARED', headers: alpha.auth });
+    const shared = await t.app.inject({
+      method: 'GET',
+      url: '/merchant/v1/stores/SHARED',
+      headers: alpha.auth,
+    });
     expect(shared.json().name).toBe(`SHARED of ${alpha.tenant.merchantId}`);
     const list = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: beta.auth });
     expect(list.json().data.map((s: { storeId: string }) => s.storeId)).toEqual(['B-1', 'SHARED']);

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, sampleStore, startTestApp, type TestApp, type TestMerchant } from '../../../test/helpers/app.ts';
+import {
+  createMerchant,
+  sampleStore,
+  startTestApp,
+  type TestApp,
+  type TestMerchant,
+} from '../../../test/helpers/app.ts';
 
 let t: TestApp;
 let merchant: TestMerchant;
@@ -11,9 +17,19 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({ method: 'POST', url: '/merchant/v1/stores', headers: { ...merchant.auth, ...headers }, payload: body as object });
+  t.app.inject({
+    method: 'POST',
+    url: '/merchant/v1/stores',
+    headers: { ...merchant.auth, ...headers },
+    payload: body as object,
+  });
 const put = (body: unknown) =>
-  t.app.inject({ method: 'PUT', url: '/merchant/v1/stores', headers: merchant.auth, payload: body as object });
+  t.app.inject({
+    method: 'PUT',
+    url: '/merchant/v1/stores',
+    headers: merchant.auth,
+    payload: body as object,
+  });
 const get = (url: string) => t.app.inject({ method: 'GET', url, headers: merchant.auth });
 
 async function eventsFor(subject: string) {
@@ -30,7 +46,13 @@ describe('stores', () => {
     const created = await post(sampleStore('S-1', { phone: '+1 555 0100' }));
     expect(created.statusCode).toBe(201);
     const store = created.json();
-    expect(store).toMatchObject({ storeId: 'S-1', type: 'store', currency: 'USD', active: true, phone: '+1 555 0100' });
+    expect(store).toMatchObject({
+      storeId: 'S-1',
+      type: 'store',
+      currency: 'USD',
+      active: true,
+      phone: '+1 555 0100',
+    });
     expect(store.createdAt).toBeGreaterThanOrEqual(before - 1000);
     expect(store.email).toBeUndefined();
 
@@ -78,12 +100,23 @@ describe('stores', () => {
 
   it('rejects invalid stores field by field and writes nothing', async () => {
     const bad = await post(
-      sampleStore('S-bad', { currency: 'XXQ', timezone: 'Mars/Olympus', type: 'kiosk', address: { city: 'x', country: 'usa' } }),
+      sampleStore('S-bad', {
+        currency: 'XXQ',
+        timezone: 'Mars/Olympus',
+        type: 'kiosk',
+        address: { city: 'x', country: 'usa' },
+      }),
     );
     expect(bad.statusCode).toBe(400);
     const fields = bad.json().errors.map((e: { field: string }) => e.field);
     expect(fields).toEqual(
-      expect.arrayContaining(['body.currency', 'body.timezone', 'body.type', 'body.address.line1', 'body.address.country']),
+      expect.arrayContaining([
+        'body.currency',
+        'body.timezone',
+        'body.type',
+        'body.address.line1',
+        'body.address.country',
+      ]),
     );
     expect((await get('/merchant/v1/stores/S-bad')).statusCode).toBe(404);
   });
