@@ -1,5 +1,6 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disableApiClient } from '../../src/platform/auth/clients.ts';
 import {
   accessToken,
   createMerchant,
@@ -189,5 +190,18 @@ describe('authenticating merchant API calls', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('disabling a client', () => {
+  it('stops its API key at once and refuses it new tokens', async () => {
+    const doomed = await createMerchant(t.platform);
+    expect((await getStores(doomed.auth)).statusCode).toBe(200);
+    expect(await disableApiClient(t.platform.db, doomed.client.clientId)).toBe(true);
+    expect((await getStores(doomed.auth)).statusCode).toBe(401);
+    const token = await tokenRequest(form({ grant_type: 'client_credentials' }), {
+      authorization: basic(doomed.client.clientId, doomed.client.clientSecret),
+    });
+    expect(token.json()).toMatchObject({ error: 'invalid_client' });
   });
 });

@@ -96,3 +96,13 @@ export async function principalForApiKey(db: Db, apiKey: string): Promise<Princi
   const row = await activeClients(db).where('apiClients.apiKeyHash', '=', sha256(apiKey)).executeTakeFirst();
   return row ? toPrincipal(row) : null;
 }
+
+/** Disables a client at once: its API key stops working, and it can get no new tokens. */
+export async function disableApiClient(db: Db, clientId: string): Promise<boolean> {
+  const result = await db
+    .updateTable('apiClients')
+    .set({ active: false })
+    .where('clientId', '=', clientId)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
