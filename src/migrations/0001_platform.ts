@@ -110,7 +110,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     create index password_history_user on password_history (tenant_id, user_id, created_at desc);
     select backroom_private.enable_tenant_isolation('password_history');
 
-    create table rate_limit_counters (
+    -- Unlogged: counting a call must not wait for a WAL flush while holding the client's counter row.
+    -- The price is that a crash of PostgreSQL resets the current counts, which is acceptable for rate limits.
+    create unlogged table rate_limit_counters (
       tenant_id uuid not null,
       principal text not null,
       second_window bigint not null,

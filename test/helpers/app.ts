@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { type Config, loadConfig } from '../../src/config.ts';
-import { type ApiClientCredentials, createApiClient, type NewApiClient } from '../../src/platform/auth/clients.ts';
+import {
+  type ApiClientCredentials,
+  createApiClient,
+  type NewApiClient,
+} from '../../src/platform/auth/clients.ts';
 import { ALL_SCOPES } from '../../src/platform/auth/scopes.ts';
 import { TokenService } from '../../src/platform/auth/tokens.ts';
 import type { Platform } from '../../src/platform/context.ts';
@@ -58,7 +62,12 @@ export interface TestMerchant {
 /** A merchant tenant with an API client (every scope, generous limits unless told otherwise). */
 export async function createMerchant(
   platform: Platform,
-  options: { tier?: string; client?: Partial<NewApiClient>; environment?: 'production' | 'staging'; id?: string } = {},
+  options: {
+    tier?: string;
+    client?: Partial<NewApiClient>;
+    environment?: 'production' | 'staging';
+    id?: string;
+  } = {},
 ): Promise<TestMerchant> {
   merchantCounter += 1;
   const id = options.id ?? `m${process.pid}-${merchantCounter}`;
