@@ -1,8 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type webcrypto } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
 import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { RateLimits } from './licence.ts';
+
+type CryptoKey = webcrypto.CryptoKey;
 
 const ISSUER = 'backroom';
 const AUDIENCE = 'backroom-merchant-api';
@@ -34,7 +36,7 @@ interface Claims {
  * any other node issued. A token naming a key this node has not seen makes it reload the keys once.
  */
 export class TokenService {
-  private keys = new Map<string, Uint8Array>();
+  private keys = new Map<string, CryptoKey>();
   private currentKeyId = '';
   private lastReload = 0;
   private readonly db: Db;
@@ -58,7 +60,22 @@ export class TokenService {
       .orderBy('createdAt')
       .execute();
     if (rows.length === 0) throw new Error('no signing key');
-    this.keys = new Map(rows.map((row) => [row.id, Buffer.from(row.secret, 'base64url')]));
+    // Imported once: handing jose raw bytes would import the key again on every verification.
+    const imported = await Promise.all(
+      rows.map(
+        async (row): Promise<[string, CryptoKey]> => [
+          row.id,
+          await crypto.subtle.importKey(
+            'raw',
+            Buffer.from(row.secret, 'base64url'),
+            { name: 'HMAC', hash: 'SHA-256' },
+            false,
+            ['sign', 'verify'],
+          ),
+        ],
+      ),
+    );
+    this.keys = new Map(imported);
     this.currentKeyId = rows.at(-1)?.id ?? '';
     this.lastReload = Date.now();
   }
@@ -107,7 +124,7 @@ export class TokenService {
     }
   }
 
-  private async keyFor(kid: string | undefined): Promise<Uint8Array> {
+  private async keyFor(kid: string | undefined): Promise<CryptoKey> {
     if (!kid) throw new errors.JWSInvalid('no key id');
     if (!this.keys.has(kid) && Date.now() - this.lastReload > 5_000) await this.reload();
     const key = this.keys.get(kid);
