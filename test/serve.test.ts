@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chown, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,10 +14,10 @@ const STARTUP_DEADLINE_MS = 60_000;
 const SHUTDOWN_DEADLINE_MS = 20_000;
 
 /** `npm start`: `node src/main.ts serve`, with embedded PostgreSQL in dataDir. */
-function serve(dataDir: string, port: number) {
+function serve(dataDir: string, port: number, user?: { uid: number; gid: number }) {
   const { DATABASE_URL: _external, ...inherited } = process.env;
   const env = { ...inherited, BACKROOM_DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, ['src/main.ts', 'serve'], { cwd: ROOT, env });
+  const child = spawn(process.execPath, ['src/main.ts', 'serve'], { cwd: ROOT, env, ...user });
   let output = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -170,5 +170,28 @@ describe('npm start (node src/main.ts serve) with embedded PostgreSQL', { timeou
     expect(await stopGracefully(current())).toBe(0);
     expect(current().output()).not.toMatch(/"level":(50|60)/);
     expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+});
+
+// As root, embedded PostgreSQL runs as a created `postgres` user; as anyone else, as that user. Check the latter.
+const NOBODY = { uid: 65534, gid: 65534 };
+describe.skipIf(process.getuid?.() !== 0)('npm start as an unprivileged user', { timeout: 120_000 }, () => {
+  it('starts embedded PostgreSQL as that user, answers the printed curl, and stops cleanly', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'backroom-serve-user-'));
+    await chown(dataDir, NOBODY.uid, NOBODY.gid);
+    const served = serve(join(dataDir, 'data'), await freePort(), NOBODY);
+    try {
+      const printed = parseCredentials(
+        await withDeadline(credentialsPrinted(served), STARTUP_DEADLINE_MS, 'startup'),
+      );
+      const response = await fetch(printed.curlUrl, { headers: { 'x-api-key': printed.curlApiKey } });
+      expect(response.status).toBe(200);
+      expect(storeIds(await response.json()).sort()).toEqual([...DEMO_STORES].sort());
+      expect((await stat(join(dataDir, 'data', 'pg', 'PG_VERSION'))).uid).toBe(NOBODY.uid);
+      expect(await stopGracefully(served)).toBe(0);
+    } finally {
+      if (served.child.exitCode === null) served.child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
