@@ -2,30 +2,25 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 
-/** A fresh, migrated database for one test file, cloned from the template the global setup made. */
-export async function createTestDatabase(): Promise<string> {
+async function createDatabase(prefix: string, template?: string): Promise<string> {
   const serverUrl = inject('postgresServerUrl');
-  const name = `test_${randomBytes(6).toString('hex')}`;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
   await admin.connect();
   try {
-    await admin.query(`create database ${name} template backroom_template`);
+    await admin.query(`create database ${name}${template ? ` template ${template}` : ''}`);
   } finally {
     await admin.end();
   }
   return `${serverUrl}/${name}`;
 }
 
+/** A fresh, migrated database for one test file, cloned from the template the global setup made. */
+export function createTestDatabase(): Promise<string> {
+  return createDatabase('test', 'backroom_template');
+}
+
 /** A database with nothing in it, for tests of migrating from scratch. */
-export async function createEmptyDatabase(): Promise<string> {
-  const serverUrl = inject('postgresServerUrl');
-  const name = `empty_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  try {
-    await admin.query(`create database ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return `${serverUrl}/${name}`;
+export function createEmptyDatabase(): Promise<string> {
+  return createDatabase('empty');
 }
