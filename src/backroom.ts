@@ -1,13 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Runner } from 'graphile-worker';
-import pino from 'pino';
 import type { Config } from './config.ts';
 import { TokenService } from './platform/auth/tokens.ts';
 import type { Platform } from './platform/context.ts';
 import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
-import { buildServer, REDACTED_PATHS } from './server.ts';
+import { createLogger } from './platform/observability/logger.ts';
+import { buildServer } from './server.ts';
 import { allTasks } from './tasks.ts';
 import { startWorker } from './worker.ts';
 
@@ -25,10 +25,6 @@ export interface RunningBackroom {
 export interface StartOptions {
   http: boolean;
   worker: boolean;
-}
-
-export function createLogger(config: Config) {
-  return pino({ level: config.logLevel, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
 }
 
 /** Connects to the configured PostgreSQL, or starts the embedded one when DATABASE_URL is unset. */
@@ -54,7 +50,7 @@ export async function connect(config: Config) {
  * `stop()` shuts down gracefully: stop accepting, finish in-flight requests and jobs, release the pool.
  */
 export async function startBackroom(config: Config, options: StartOptions): Promise<RunningBackroom> {
-  const log = createLogger(config);
+  const log = createLogger(config.logLevel);
   const connection = await connect(config);
   const { database } = connection;
   try {

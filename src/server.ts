@@ -8,23 +8,8 @@ import type { BackroomModule } from './platform/events/registry.ts';
 import { installErrorHandling } from './platform/http/error-handler.ts';
 import { installOpenApi } from './platform/http/openapi.ts';
 import { installHealth } from './platform/observability/health.ts';
+import { createLogger } from './platform/observability/logger.ts';
 import { installMetrics } from './platform/observability/metrics.ts';
-
-/** Never logged: credentials in headers, and any body or query field that carries a secret. */
-export const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-api-key"]',
-  'req.headers.cookie',
-  '*.password',
-  '*.newPassword',
-  '*.client_secret',
-  '*.clientSecret',
-  '*.api_key',
-  '*.apiKey',
-  '*.secret',
-  '*.token',
-  '*.access_token',
-];
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -45,17 +30,8 @@ function parseForm(body: string): Record<string, string | string[]> {
 }
 
 export async function buildServer(platform: Platform, options: ServerOptions = {}): Promise<FastifyInstance> {
-  const logging =
-    options.logger === undefined
-      ? {
-          logger: {
-            level: platform.config.logLevel,
-            redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          },
-        }
-      : options.logger === false
-        ? { logger: false }
-        : { loggerInstance: options.logger };
+  const logger = options.logger ?? createLogger(platform.config.logLevel);
+  const logging = logger === false ? { logger: false } : { loggerInstance: logger };
   const app = Fastify({
     ...logging,
     bodyLimit: platform.config.bodyLimitBytes,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, loadConfig } from '../../src/config.ts';
 import {
   type ApiClientCredentials,
@@ -111,3 +112,22 @@ export const sampleStore = (storeId: string, overrides: Record<string, unknown> 
   currency: 'USD',
   ...overrides,
 });
+
+export interface AppWithMerchant {
+  t: TestApp;
+  merchant: TestMerchant;
+}
+
+/**
+ * The usual test file setup: a Backroom API on a fresh database with one merchant, started before the file's
+ * tests and closed after them. The returned object is filled in by the time the tests run.
+ */
+export function useAppWithMerchant(options: Parameters<typeof startTestApp>[0] = {}): AppWithMerchant {
+  const setup = {} as AppWithMerchant;
+  beforeAll(async () => {
+    setup.t = await startTestApp(options);
+    setup.merchant = await createMerchant(setup.t.platform);
+  });
+  afterAll(() => setup.t?.close());
+  return setup;
+}

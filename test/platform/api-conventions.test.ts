@@ -1,36 +1,27 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REDACTED_PATHS } from '../../src/server.ts';
-import {
-  createMerchant,
-  sampleStore,
-  startTestApp,
-  type TestApp,
-  type TestMerchant,
-} from '../helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/platform/observability/logger.ts';
+import { createMerchant, sampleStore, useAppWithMerchant } from '../helpers/app.ts';
 
-let t: TestApp;
-let merchant: TestMerchant;
 const logLines: string[] = [];
-
-beforeAll(async () => {
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logLines.push(String(chunk));
-      done();
-    },
-  });
-  const logger = pino({ level: 'info', redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, sink);
-  t = await startTestApp({ env: { BACKROOM_BODY_LIMIT_BYTES: '4096' }, server: { logger } });
-  merchant = await createMerchant(t.platform);
+const sink = new Writable({
+  write(chunk, _encoding, done) {
+    logLines.push(String(chunk));
+    done();
+  },
 });
-afterAll(() => t.close());
+const s = useAppWithMerchant({
+  env: { BACKROOM_BODY_LIMIT_BYTES: '4096' },
+  server: { logger: createLogger('info', sink) },
+});
 
 const storeCount = async () =>
   Number(
-    (await t.database.pool.query('select count(*) from stores where tenant_id = $1', [merchant.tenant.id]))
-      .rows[0].count,
+    (
+      await s.t.database.pool.query('select count(*) from stores where tenant_id = $1', [
+        s.merchant.tenant.id,
+      ])
+    ).rows[0].count,
   );
 
 function expectProblem(
@@ -50,10 +41,10 @@ function expectProblem(
 describe('bad input gets a precise 4xx problem and writes nothing', () => {
   it('malformed JSON', async () => {
     const before = await storeCount();
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: { ...merchant.auth, 'content-type': 'application/json' },
+      headers: { ...s.merchant.auth, 'content-type': 'application/json' },
       payload: '{"storeId": "X",',
     });
     expectProblem(response, 400, 'malformed_json');
@@ -61,10 +52,10 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
   });
 
   it('wrong types and unknown fields, each named', async () => {
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: merchant.auth,
+      headers: s.merchant.auth,
       payload: { ...sampleStore('T-1'), active: 'yes', colour: 'blue' },
     });
     const body = expectProblem(response, 400, 'validation_failed');
@@ -77,20 +68,20 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
   });
 
   it('an oversized body', async () => {
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: merchant.auth,
+      headers: s.merchant.auth,
       payload: sampleStore('BIG', { name: 'x'.repeat(5000) }),
     });
     expectProblem(response, 413, 'payload_too_large');
   });
 
   it('an unsupported content type', async () => {
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: { ...merchant.auth, 'content-type': 'text/csv' },
+      headers: { ...s.merchant.auth, 'content-type': 'text/csv' },
       payload: 'storeId,name',
     });
     expectProblem(response, 415, 'unsupported_media_type');
@@ -98,7 +89,7 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
 
   it('bad pagination: a forged cursor, a limit out of range, an unknown query parameter', async () => {
     const get = (query: string) =>
-      t.app.inject({ method: 'GET', url: `/merchant/v1/stores?${query}`, headers: merchant.auth });
+      s.t.app.inject({ method: 'GET', url: `/merchant/v1/stores?${query}`, headers: s.merchant.auth });
     expectProblem(await get('cursor=not-a-cursor'), 400, 'invalid_cursor');
     expectProblem(await get(`cursor=${Buffer.from('{"a":1}').toString('base64url')}`), 400, 'invalid_cursor');
     expect((await get('limit=0')).json().errors[0].field).toBe('query.limit');
@@ -109,20 +100,24 @@ describe('bad input gets a precise 4xx problem and writes nothing', () => {
   });
 
   it('an unknown route', async () => {
-    expectProblem(await t.app.inject({ method: 'GET', url: '/merchant/v1/nothing' }), 404, 'route_not_found');
+    expectProblem(
+      await s.t.app.inject({ method: 'GET', url: '/merchant/v1/nothing' }),
+      404,
+      'route_not_found',
+    );
   });
 });
 
 describe('request ids and logs', () => {
   it('echoes a sane incoming x-request-id and puts it in problems; invents one otherwise', async () => {
-    const echoed = await t.app.inject({
+    const echoed = await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores/NOPE',
-      headers: { ...merchant.auth, 'x-request-id': 'pos-42.abc' },
+      headers: { ...s.merchant.auth, 'x-request-id': 'pos-42.abc' },
     });
     expect(echoed.headers['x-request-id']).toBe('pos-42.abc');
     expect(echoed.json().requestId).toBe('pos-42.abc');
-    const invented = await t.app.inject({
+    const invented = await s.t.app.inject({
       method: 'GET',
       url: '/healthz',
       headers: { 'x-request-id': 'bad id with spaces' },
@@ -131,20 +126,20 @@ describe('request ids and logs', () => {
   });
 
   it('never logs credentials', async () => {
-    await t.app.inject({
+    await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores',
-      headers: { ...merchant.auth, authorization: 'Bearer secret-token-value' },
+      headers: { ...s.merchant.auth, authorization: 'Bearer secret-token-value' },
     });
-    await t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: merchant.auth });
+    await s.t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: s.merchant.auth });
     const all = logLines.join('\n');
     expect(all).toContain('/merchant/v1/stores');
-    expect(all).not.toContain(merchant.client.apiKey);
+    expect(all).not.toContain(s.merchant.client.apiKey);
     expect(all).not.toContain('secret-token-value');
   });
 
   it('redacts secrets wherever they appear in a logged object', () => {
-    t.app.log.info({ connector: { api_key: 'bk_live_1' }, user: { password: 'hunter2-hunter2' } }, 'probe');
+    s.t.app.log.info({ connector: { api_key: 'bk_live_1' }, user: { password: 'hunter2-hunter2' } }, 'probe');
     const line = logLines.at(-1) ?? '';
     expect(line).toContain('probe');
     expect(line).toContain('[redacted]');
@@ -155,10 +150,10 @@ describe('request ids and logs', () => {
 
 describe('Idempotency-Key', () => {
   const postWithKey = (key: string, body: object) =>
-    t.app.inject({
+    s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: { ...merchant.auth, 'idempotency-key': key },
+      headers: { ...s.merchant.auth, 'idempotency-key': key },
       payload: body,
     });
 
@@ -169,7 +164,7 @@ describe('Idempotency-Key', () => {
     expect(second.statusCode).toBe(201);
     expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.json()).toEqual(first.json());
-    const { rows } = await t.database.pool.query(
+    const { rows } = await s.t.database.pool.query(
       `select count(*)::int as n from events where subject = 'IDEM-1'`,
     );
     expect(rows[0].n).toBe(1);
@@ -179,18 +174,18 @@ describe('Idempotency-Key', () => {
     await postWithKey('key-2', sampleStore('IDEM-2'));
     expectProblem(await postWithKey('key-2', sampleStore('IDEM-3')), 422, 'idempotency_key_reused');
     expect(
-      (await t.app.inject({ method: 'GET', url: '/merchant/v1/stores/IDEM-3', headers: merchant.auth }))
+      (await s.t.app.inject({ method: 'GET', url: '/merchant/v1/stores/IDEM-3', headers: s.merchant.auth }))
         .statusCode,
     ).toBe(404);
   });
 
   it('answers 409 to a duplicate that arrives while the first is still in flight', async () => {
-    const lock = await t.database.pool.connect();
+    const lock = await s.t.database.pool.connect();
     try {
       // Hold the key's advisory lock as an in-flight request would.
       await lock.query('begin');
       await lock.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [
-        `${merchant.tenant.id}:client:${await clientUuid()}:key-3`,
+        `${s.merchant.tenant.id}:client:${await clientUuid()}:key-3`,
       ]);
       expectProblem(await postWithKey('key-3', sampleStore('IDEM-4')), 409, 'idempotency_key_in_use');
     } finally {
@@ -207,15 +202,15 @@ describe('Idempotency-Key', () => {
     const statuses = responses.map((r) => r.statusCode);
     expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
     expect(statuses).toContain(201);
-    const { rows } = await t.database.pool.query(
+    const { rows } = await s.t.database.pool.query(
       `select count(*)::int as n from events where subject = 'IDEM-5'`,
     );
     expect(rows[0].n).toBe(1);
   });
 
   it('keys are per client: another client may use the same key', async () => {
-    const other = await createMerchant(t.platform);
-    const response = await t.app.inject({
+    const other = await createMerchant(s.t.platform);
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
       headers: { ...other.auth, 'idempotency-key': 'key-1' },
@@ -227,8 +222,8 @@ describe('Idempotency-Key', () => {
 });
 
 async function clientUuid(): Promise<string> {
-  const { rows } = await t.database.pool.query('select id from api_clients where client_id = $1', [
-    merchant.client.clientId,
+  const { rows } = await s.t.database.pool.query('select id from api_clients where client_id = $1', [
+    s.merchant.client.clientId,
   ]);
   return rows[0].id;
 }

@@ -1,41 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createUser } from '../../src/platform/auth/users.ts';
-import {
-  createMerchant,
-  sampleStore,
-  startTestApp,
-  type TestApp,
-  type TestMerchant,
-} from '../helpers/app.ts';
+import { sampleStore, useAppWithMerchant } from '../helpers/app.ts';
 
-let t: TestApp;
-let merchant: TestMerchant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  merchant = await createMerchant(t.platform);
-});
-afterAll(() => t.close());
+const s = useAppWithMerchant();
 
 let userCounter = 0;
 async function newUser(role: 'system_admin' | 'store_manager' | 'associate' = 'associate') {
   userCounter += 1;
   const email = `user${userCounter}@shop.example`;
-  const user = await createUser(t.platform.db, merchant.tenant, { email, name: `User ${userCounter}`, role });
+  const user = await createUser(s.t.platform.db, s.merchant.tenant, {
+    email,
+    name: `User ${userCounter}`,
+    role,
+  });
   return { email, password: user.temporaryPassword, id: user.id };
 }
 
 const signIn = (email: string, password: string) =>
-  t.app.inject({
+  s.t.app.inject({
     method: 'POST',
     url: '/auth/login',
-    payload: { merchantId: merchant.tenant.merchantId, email, password },
+    payload: { merchantId: s.merchant.tenant.merchantId, email, password },
   });
 const changePassword = (email: string, password: string, newPassword: string) =>
-  t.app.inject({
+  s.t.app.inject({
     method: 'POST',
     url: '/auth/password',
-    payload: { merchantId: merchant.tenant.merchantId, email, password, newPassword },
+    payload: { merchantId: s.merchant.tenant.merchantId, email, password, newPassword },
   });
 
 describe('console sign-in and password rules', () => {
@@ -70,20 +61,20 @@ describe('console sign-in and password rules', () => {
       tokens.push(response.json().token);
     }
     const [associateToken, managerToken] = tokens;
-    const read = await t.app.inject({
+    const read = await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores',
       headers: { authorization: `Bearer ${associateToken}` },
     });
     expect(read.statusCode).toBe(200);
-    const denied = await t.app.inject({
+    const denied = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
       headers: { authorization: `Bearer ${associateToken}` },
       payload: sampleStore('ROLE-1'),
     });
     expect(denied.statusCode).toBe(403);
-    const allowed = await t.app.inject({
+    const allowed = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
       headers: { authorization: `Bearer ${managerToken}` },
@@ -129,9 +120,10 @@ describe('console sign-in and password rules', () => {
     expect(retryAfter).toBeGreaterThan(29 * 60);
     expect(retryAfter).toBeLessThanOrEqual(30 * 60);
 
-    await t.database.pool.query(`update users set locked_until = now() - interval '1 second' where id = $1`, [
-      user.id,
-    ]);
+    await s.t.database.pool.query(
+      `update users set locked_until = now() - interval '1 second' where id = $1`,
+      [user.id],
+    );
     expect((await signIn(user.email, 'Correct-horse-42')).statusCode).toBe(200);
   });
 
@@ -147,7 +139,7 @@ describe('console sign-in and password rules', () => {
   it('expires passwords after 90 days', async () => {
     const user = await newUser();
     await changePassword(user.email, user.password, 'Correct-horse-44');
-    await t.database.pool.query(
+    await s.t.database.pool.query(
       `update users set password_changed_at = now() - interval '91 days' where id = $1`,
       [user.id],
     );
@@ -160,7 +152,7 @@ describe('console sign-in and password rules', () => {
 
   it('does not reveal whether the merchant or the user exists', async () => {
     const unknownUser = await signIn('nobody@shop.example', 'Whatever-1234');
-    const unknownMerchant = await t.app.inject({
+    const unknownMerchant = await s.t.app.inject({
       method: 'POST',
       url: '/auth/login',
       payload: { merchantId: 'no-such-merchant', email: 'a@b.example', password: 'Whatever-1234' },

@@ -1,21 +1,14 @@
 import type { Runner } from 'graphile-worker';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emit } from '../../src/platform/events/emit.ts';
 import type { BackroomModule, StoredEvent } from '../../src/platform/events/registry.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
 import { asSystem } from '../../src/platform/system-context.ts';
 import { allTasks } from '../../src/tasks.ts';
 import { startWorker } from '../../src/worker.ts';
-import {
-  createMerchant,
-  sampleStore,
-  startTestApp,
-  type TestApp,
-  type TestMerchant,
-} from '../helpers/app.ts';
+import { sampleStore, useAppWithMerchant } from '../helpers/app.ts';
 
-let t: TestApp;
-let merchant: TestMerchant;
+const s = useAppWithMerchant();
 let worker: Runner;
 const received: { subscriber: string; event: StoredEvent; tenantId: string }[] = [];
 let failuresLeft = 0;
@@ -48,30 +41,27 @@ async function until<T>(probe: () => Promise<T | undefined> | T | undefined, tim
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
-  merchant = await createMerchant(t.platform);
-  worker = await startWorker(t.platform, t.database.pool, allTasks([recorder]), pino({ level: 'silent' }));
+  worker = await startWorker(s.t.platform, s.t.database.pool, allTasks([recorder]), createLogger('silent'));
 });
-afterAll(async () => {
-  await worker.stop();
-  await t.close();
-});
+afterAll(() => worker.stop());
 
 describe('events', () => {
   it('a committed change is dispatched to its subscribers and marked dispatched', async () => {
-    const created = await t.app.inject({
+    const created = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: merchant.auth,
+      headers: s.merchant.auth,
       payload: sampleStore('EV-1'),
     });
     expect(created.statusCode).toBe(201);
     const delivery = await until(() => received.find((r) => r.event.subject === 'EV-1'));
-    expect(delivery.tenantId).toBe(merchant.tenant.id);
+    expect(delivery.tenantId).toBe(s.merchant.tenant.id);
     expect(delivery.event.type).toBe('store.created');
     expect(delivery.event.data).toEqual({ store: created.json() });
     const dispatched = await until(async () => {
-      const { rows } = await t.database.pool.query(`select dispatched_at from events where subject = 'EV-1'`);
+      const { rows } = await s.t.database.pool.query(
+        `select dispatched_at from events where subject = 'EV-1'`,
+      );
       return rows[0]?.dispatched_at ?? undefined;
     });
     expect(dispatched).toBeInstanceOf(Date);
@@ -80,12 +70,12 @@ describe('events', () => {
   it('a rolled-back change leaves neither an event nor a job', async () => {
     const jobsBefore = await jobCount();
     await expect(
-      asSystem(t.platform, merchant.tenant.id, 'test', async (ctx) => {
+      asSystem(s.t.platform, s.merchant.tenant.id, 'test', async (ctx) => {
         await emit(ctx, { type: 'store.created', subject: 'GHOST', data: {} });
         throw new Error('the change failed after emitting');
       }),
     ).rejects.toThrow('the change failed');
-    const { rows } = await t.database.pool.query(
+    const { rows } = await s.t.database.pool.query(
       `select count(*)::int as n from events where subject = 'GHOST'`,
     );
     expect(rows[0].n).toBe(0);
@@ -94,10 +84,10 @@ describe('events', () => {
 
   it('a subscriber that fails is retried until it succeeds, and sees the event once it does', async () => {
     failuresLeft = 1;
-    await t.app.inject({
+    await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
-      headers: merchant.auth,
+      headers: s.merchant.auth,
       payload: sampleStore('EV-RETRY'),
     });
     // graphile-worker backs off exp(attempts) seconds: the first retry comes about 2.7 s later.
@@ -108,6 +98,6 @@ describe('events', () => {
 });
 
 async function jobCount(): Promise<number> {
-  const { rows } = await t.database.pool.query('select count(*)::int as n from graphile_worker.jobs');
+  const { rows } = await s.t.database.pool.query('select count(*)::int as n from graphile_worker.jobs');
   return rows[0].n;
 }

@@ -1,30 +1,22 @@
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { disableApiClient } from '../../src/platform/auth/clients.ts';
 import {
   accessToken,
   createMerchant,
   sampleStore,
   startTestApp,
-  type TestApp,
-  type TestMerchant,
+  useAppWithMerchant,
 } from '../helpers/app.ts';
 
-let t: TestApp;
-let merchant: TestMerchant;
-
-beforeAll(async () => {
-  t = await startTestApp({ env: { BACKROOM_ACCESS_TOKEN_TTL_SECONDS: '600' } });
-  merchant = await createMerchant(t.platform);
-});
-afterAll(() => t.close());
+const s = useAppWithMerchant({ env: { BACKROOM_ACCESS_TOKEN_TTL_SECONDS: '600' } });
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const basic = (id: string, secret: string) =>
   `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
 
 function tokenRequest(body: string, headers: Record<string, string> = {}) {
-  return t.app.inject({
+  return s.t.app.inject({
     method: 'POST',
     url: '/oauth/token',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -33,12 +25,12 @@ function tokenRequest(body: string, headers: Record<string, string> = {}) {
 }
 
 const getStores = (headers: Record<string, string>) =>
-  t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers });
+  s.t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers });
 
 describe('POST /oauth/token (client credentials)', () => {
   it('issues a bearer token with HTTP Basic client authentication, not cacheable', async () => {
     const response = await tokenRequest(form({ grant_type: 'client_credentials' }), {
-      authorization: basic(merchant.client.clientId, merchant.client.clientSecret),
+      authorization: basic(s.merchant.client.clientId, s.merchant.client.clientSecret),
     });
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
@@ -51,18 +43,18 @@ describe('POST /oauth/token (client credentials)', () => {
     const viaForm = await tokenRequest(
       form({
         grant_type: 'client_credentials',
-        client_id: merchant.client.clientId,
-        client_secret: merchant.client.clientSecret,
+        client_id: s.merchant.client.clientId,
+        client_secret: s.merchant.client.clientSecret,
       }),
     );
     expect(viaForm.statusCode).toBe(200);
-    const viaJson = await t.app.inject({
+    const viaJson = await s.t.app.inject({
       method: 'POST',
       url: '/oauth/token',
       payload: {
         grant_type: 'client_credentials',
-        client_id: merchant.client.clientId,
-        client_secret: merchant.client.clientSecret,
+        client_id: s.merchant.client.clientId,
+        client_secret: s.merchant.client.clientSecret,
       },
     });
     expect(viaJson.statusCode).toBe(200);
@@ -70,8 +62,8 @@ describe('POST /oauth/token (client credentials)', () => {
 
   it('answers invalid_client with 401 and WWW-Authenticate for a wrong secret or unknown client', async () => {
     for (const [id, secret] of [
-      [merchant.client.clientId, 'cs_wrong'],
-      ['cli_unknown', merchant.client.clientSecret],
+      [s.merchant.client.clientId, 'cs_wrong'],
+      ['cli_unknown', s.merchant.client.clientSecret],
     ] as const) {
       const response = await tokenRequest(form({ grant_type: 'client_credentials' }), {
         authorization: basic(id, secret),
@@ -85,7 +77,7 @@ describe('POST /oauth/token (client credentials)', () => {
   });
 
   it('answers invalid_request, unsupported_grant_type and invalid_scope per RFC 6749', async () => {
-    const auth = { authorization: basic(merchant.client.clientId, merchant.client.clientSecret) };
+    const auth = { authorization: basic(s.merchant.client.clientId, s.merchant.client.clientSecret) };
     const cases: [string, Record<string, string>, string][] = [
       [form({}), auth, 'invalid_request'],
       ['grant_type=client_credentials&grant_type=client_credentials', auth, 'invalid_request'],
@@ -110,10 +102,10 @@ describe('POST /oauth/token (client credentials)', () => {
   });
 
   it('a token narrowed to stores:read reads stores but gets 403 insufficient_scope on writes', async () => {
-    const token = await accessToken(t.app, merchant.client, 'stores:read');
+    const token = await accessToken(s.t.app, s.merchant.client, 'stores:read');
     const headers = { authorization: `Bearer ${token}` };
     expect((await getStores(headers)).statusCode).toBe(200);
-    const write = await t.app.inject({
+    const write = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
       headers,
@@ -145,10 +137,10 @@ describe('authenticating merchant API calls', () => {
   });
 
   it('rejects forged, tampered and expired tokens with 401 invalid_token', async () => {
-    const good = await accessToken(t.app, merchant.client);
+    const good = await accessToken(s.t.app, s.merchant.client);
     const [header, payload, signature] = good.split('.');
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString());
-    const other = await createMerchant(t.platform);
+    const other = await createMerchant(s.t.platform);
     const tampered = Buffer.from(JSON.stringify({ ...claims, tid: other.tenant.id })).toString('base64url');
     const forged = await new SignJWT(claims)
       .setProtectedHeader({
@@ -157,10 +149,10 @@ describe('authenticating merchant API calls', () => {
       })
       .sign(new TextEncoder().encode('not-the-server-key-not-the-server-key'));
     const expiredApp = await startTestApp({
-      databaseUrl: t.databaseUrl,
+      databaseUrl: s.t.databaseUrl,
       env: { BACKROOM_ACCESS_TOKEN_TTL_SECONDS: '1' },
     });
-    const expired = await accessToken(expiredApp.app, merchant.client);
+    const expired = await accessToken(expiredApp.app, s.merchant.client);
     await expiredApp.close();
     const deadline = Date.now() + 5_000;
     while (
@@ -178,9 +170,9 @@ describe('authenticating merchant API calls', () => {
   });
 
   it('a token issued by one server node is accepted by another on the same database', async () => {
-    const second = await startTestApp({ databaseUrl: t.databaseUrl });
+    const second = await startTestApp({ databaseUrl: s.t.databaseUrl });
     try {
-      const token = await accessToken(t.app, merchant.client);
+      const token = await accessToken(s.t.app, s.merchant.client);
       const response = await second.app.inject({
         method: 'GET',
         url: '/merchant/v1/stores',
@@ -195,9 +187,9 @@ describe('authenticating merchant API calls', () => {
 
 describe('disabling a client', () => {
   it('stops its API key at once and refuses it new tokens', async () => {
-    const doomed = await createMerchant(t.platform);
+    const doomed = await createMerchant(s.t.platform);
     expect((await getStores(doomed.auth)).statusCode).toBe(200);
-    expect(await disableApiClient(t.platform.db, doomed.client.clientId)).toBe(true);
+    expect(await disableApiClient(s.t.platform.db, doomed.client.clientId)).toBe(true);
     expect((await getStores(doomed.auth)).statusCode).toBe(401);
     const token = await tokenRequest(form({ grant_type: 'client_credentials' }), {
       authorization: basic(doomed.client.clientId, doomed.client.clientSecret),

@@ -1,29 +1,22 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { inTenantTransaction } from '../../src/platform/db/tenant-transaction.ts';
-import {
-  createMerchant,
-  sampleStore,
-  startTestApp,
-  type TestApp,
-  type TestMerchant,
-} from '../helpers/app.ts';
+import { createMerchant, sampleStore, type TestMerchant, useAppWithMerchant } from '../helpers/app.ts';
 
-let t: TestApp;
+const s = useAppWithMerchant();
 let alpha: TestMerchant;
 let beta: TestMerchant;
 
 beforeAll(async () => {
-  t = await startTestApp();
-  alpha = await createMerchant(t.platform);
-  beta = await createMerchant(t.platform);
+  alpha = s.merchant;
+  beta = await createMerchant(s.t.platform);
   for (const [merchant, id] of [
     [alpha, 'A-1'],
     [alpha, 'SHARED'],
     [beta, 'B-1'],
     [beta, 'SHARED'],
   ] as const) {
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'POST',
       url: '/merchant/v1/stores',
       headers: merchant.auth,
@@ -32,11 +25,10 @@ beforeAll(async () => {
     expect(response.statusCode).toBe(201);
   }
 });
-afterAll(() => t.close());
 
 describe('tenant isolation', () => {
   it('a query with no tenant filter sees only the rows of the transaction tenant', async () => {
-    const rows = await inTenantTransaction(t.platform.db, alpha.tenant.id, async (tx) => {
+    const rows = await inTenantTransaction(s.t.platform.db, alpha.tenant.id, async (tx) => {
       // No where clause at all: only the policy stands between this query and every tenant's stores.
       const { rows } = await sql<{
         storeId: string;
@@ -49,19 +41,19 @@ describe('tenant isolation', () => {
   });
 
   it('cannot write a row into another tenant, nor change or delete its rows', async () => {
-    const write = inTenantTransaction(t.platform.db, alpha.tenant.id, (tx) =>
+    const write = inTenantTransaction(s.t.platform.db, alpha.tenant.id, (tx) =>
       sql`insert into stores (tenant_id, store_id, name, type, timezone, currency)
           values (${beta.tenant.id}, 'SNEAK', 'x', 'store', 'UTC', 'USD')`.execute(tx),
     );
     await expect(write).rejects.toThrow(/row-level security/);
-    const changed = await inTenantTransaction(t.platform.db, alpha.tenant.id, async (tx) => {
+    const changed = await inTenantTransaction(s.t.platform.db, alpha.tenant.id, async (tx) => {
       const update =
         await sql`update stores set name = 'hijacked' where tenant_id = ${beta.tenant.id}`.execute(tx);
       const remove = await sql`delete from stores where tenant_id = ${beta.tenant.id}`.execute(tx);
       return Number(update.numAffectedRows) + Number(remove.numAffectedRows);
     });
     expect(changed).toBe(0);
-    const response = await t.app.inject({
+    const response = await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores/B-1',
       headers: beta.auth,
@@ -70,7 +62,7 @@ describe('tenant isolation', () => {
   });
 
   it('a transaction that has not set a tenant sees nothing', async () => {
-    const count = await t.platform.db.transaction().execute(async (tx) => {
+    const count = await s.t.platform.db.transaction().execute(async (tx) => {
       await sql`select set_config('role', 'backroom_app', true)`.execute(tx);
       const { rows } = await sql<{ n: number }>`select count(*)::int as n from stores`.execute(tx);
       return rows[0]?.n;
@@ -85,7 +77,7 @@ describe('tenant isolation', () => {
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind = 'r'
         and exists (select from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)
-      order by 1`.execute(t.platform.db);
+      order by 1`.execute(s.t.platform.db);
     expect(rows.map((r) => r.table)).toEqual(
       expect.arrayContaining(['api_clients', 'events', 'idempotency_keys', 'stores', 'users']),
     );
@@ -97,27 +89,27 @@ describe('tenant isolation', () => {
       select array_agg(distinct tableowner::text) as owners,
         (select rolbypassrls from pg_roles where rolname = 'backroom_app') as bypass,
         (select rolsuper from pg_roles where rolname = 'backroom_app') as superuser
-      from pg_tables where schemaname = 'public'`.execute(t.platform.db);
+      from pg_tables where schemaname = 'public'`.execute(s.t.platform.db);
     expect(rows[0]?.owners).not.toContain('backroom_app');
     expect(rows[0]).toMatchObject({ bypass: false, superuser: false });
   });
 
   it("through the API, one merchant's credentials never reach another merchant's stores", async () => {
-    const foreign = await t.app.inject({
+    const foreign = await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores/B-1',
       headers: alpha.auth,
     });
     expect(foreign.statusCode).toBe(404);
-    const shared = await t.app.inject({
+    const shared = await s.t.app.inject({
       method: 'GET',
       url: '/merchant/v1/stores/SHARED',
       headers: alpha.auth,
     });
     expect(shared.json().name).toBe(`SHARED of ${alpha.tenant.merchantId}`);
-    const list = await t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: beta.auth });
+    const list = await s.t.app.inject({ method: 'GET', url: '/merchant/v1/stores', headers: beta.auth });
     expect(list.json().data.map((s: { storeId: string }) => s.storeId)).toEqual(['B-1', 'SHARED']);
-    const update = await t.app.inject({
+    const update = await s.t.app.inject({
       method: 'PUT',
       url: '/merchant/v1/stores',
       headers: alpha.auth,

@@ -1,41 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMerchant,
-  sampleStore,
-  startTestApp,
-  type TestApp,
-  type TestMerchant,
-} from '../../../test/helpers/app.ts';
+import { describe, expect, it } from 'vitest';
+import { sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
 
-let t: TestApp;
-let merchant: TestMerchant;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  merchant = await createMerchant(t.platform);
-});
-afterAll(() => t.close());
+const s = useAppWithMerchant();
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
-  t.app.inject({
+  s.t.app.inject({
     method: 'POST',
     url: '/merchant/v1/stores',
-    headers: { ...merchant.auth, ...headers },
+    headers: { ...s.merchant.auth, ...headers },
     payload: body as object,
   });
 const put = (body: unknown) =>
-  t.app.inject({
+  s.t.app.inject({
     method: 'PUT',
     url: '/merchant/v1/stores',
-    headers: merchant.auth,
+    headers: s.merchant.auth,
     payload: body as object,
   });
-const get = (url: string) => t.app.inject({ method: 'GET', url, headers: merchant.auth });
+const get = (url: string) => s.t.app.inject({ method: 'GET', url, headers: s.merchant.auth });
 
 async function eventsFor(subject: string) {
-  const { rows } = await t.database.pool.query(
+  const { rows } = await s.t.database.pool.query(
     'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [merchant.tenant.id, subject],
+    [s.merchant.tenant.id, subject],
   );
   return rows as { type: string; data: Record<string, unknown> }[];
 }
