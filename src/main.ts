@@ -233,7 +233,7 @@ program
   });
 
 /** The OpenAPI document needs the routes, not a database: the pool is never connected. */
-export async function openApiDocument(): Promise<string> {
+async function openApiDocument(): Promise<string> {
   const database = openDatabase('postgres://localhost/unused', 1);
   const platform: Platform = {
     db: database.db,

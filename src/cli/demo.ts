@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { NewStore } from '../modules/stores/schemas.ts';
-import { createStore, getStore } from '../modules/stores/service.ts';
+import { createStore } from '../modules/stores/service.ts';
 import { createApiClient } from '../platform/auth/clients.ts';
 import { ALL_SCOPES } from '../platform/auth/scopes.ts';
 import { createUser } from '../platform/auth/users.ts';
@@ -83,6 +83,14 @@ const demoStores: NewStore[] = [
   },
 ];
 
+/** A catch handler that lets one expected problem pass (the thing is already there) and rethrows the rest. */
+function unless(code: Problem['code']) {
+  return (error: unknown): undefined => {
+    if (error instanceof Problem && error.code === code) return undefined;
+    throw error;
+  };
+}
+
 function credentialsFile(dataDir: string) {
   return join(dataDir, 'demo-credentials.json');
 }
@@ -107,11 +115,7 @@ export async function seedDemo(platform: Platform, dataDir: string): Promise<Dem
   await ensureTenant(platform.db, merchant, 'staging');
   await asSystem(platform, tenant.id, 'seed', async (ctx) => {
     for (const store of demoStores) {
-      const exists = await getStore(ctx, store.storeId).then(
-        () => true,
-        (error) => (error instanceof Problem && error.code === 'not_found' ? false : Promise.reject(error)),
-      );
-      if (!exists) await createStore(ctx, store);
+      await createStore(ctx, store).catch(unless('already_exists'));
     }
   });
   const client = await createApiClient(platform.db, tenant, { name: 'Demo integration', scopes: ALL_SCOPES });
@@ -120,9 +124,7 @@ export async function seedDemo(platform: Platform, dataDir: string): Promise<Dem
     email: adminEmail,
     name: 'Demo admin',
     role: 'system_admin',
-  }).catch((error) =>
-    error instanceof Problem && error.code === 'already_exists' ? undefined : Promise.reject(error),
-  );
+  }).catch(unless('already_exists'));
   const previous = await savedDemoCredentials(dataDir);
   const credentials: DemoCredentials = {
     merchantId: DEMO_MERCHANT,

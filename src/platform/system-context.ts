@@ -7,13 +7,14 @@ export function asSystem<T>(
   tenantId: string,
   actor: string,
   work: (ctx: Ctx) => Promise<T>,
+  requestId = `${actor}:${Date.now()}`,
 ): Promise<T> {
   return inTenantTransaction(platform.db, tenantId, (tx) =>
     work({
       tenantId,
       principal: { kind: 'system', id: actor, tenantId, scopes: [], limits: { perSecond: 0, perDay: 0 } },
       tx,
-      requestId: `${actor}:${Date.now()}`,
+      requestId,
       now: platform.now,
     }),
   );

@@ -71,12 +71,12 @@ function activeClients(db: Db) {
 
 type ClientRow = NonNullable<Awaited<ReturnType<ReturnType<typeof activeClients>['executeTakeFirst']>>>;
 
-function toPrincipal(row: ClientRow, scopes: readonly string[] = row.scopes): Principal {
+function toPrincipal(row: ClientRow): Principal {
   return {
     kind: 'client',
     id: row.id,
     tenantId: row.tenantId,
-    scopes,
+    scopes: row.scopes,
     limits: limitsFor(row.licenceTier, { perSecond: row.rateLimitPerSecond, perDay: row.rateLimitPerDay }),
   };
 }
@@ -86,10 +86,10 @@ export async function authenticateClient(
   db: Db,
   clientId: string,
   clientSecret: string,
-): Promise<{ principal: Principal; grantable: readonly string[] } | null> {
+): Promise<Principal | null> {
   const row = await activeClients(db).where('apiClients.clientId', '=', clientId).executeTakeFirst();
   if (!row || !sameDigest(clientSecret, row.secretHash)) return null;
-  return { principal: toPrincipal(row), grantable: row.scopes };
+  return toPrincipal(row);
 }
 
 export async function principalForApiKey(db: Db, apiKey: string): Promise<Principal | null> {

@@ -3,9 +3,9 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Platform } from '../context.ts';
 import { Problem, problemSchema } from '../http/problems.ts';
-import { findTenant } from '../tenancy/tenants.ts';
+import { findTenant, type Tenant } from '../tenancy/tenants.ts';
 import { authenticateClient } from './clients.ts';
-import { ROLES } from './scopes.ts';
+import { ROLES, type Role } from './scopes.ts';
 import { changePassword, signIn, userPrincipal } from './users.ts';
 
 type OAuthError = 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
@@ -115,12 +115,12 @@ export function authRoutes(app: FastifyInstance, platform: Platform): void {
       const client = await authenticateClient(db, clientId, secret);
       if (!client) return oauthError(reply, 'invalid_client', 'Unknown client or wrong secret.');
       const requested =
-        typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : client.grantable;
-      const refused = requested.filter((scope) => !client.grantable.includes(scope));
+        typeof body.scope === 'string' ? body.scope.split(' ').filter(Boolean) : client.scopes;
+      const refused = requested.filter((scope) => !client.scopes.includes(scope));
       if (refused.length > 0) {
         return oauthError(reply, 'invalid_scope', `Not granted to this client: ${refused.join(', ')}.`);
       }
-      const principal = { ...client.principal, scopes: requested };
+      const principal = { ...client, scopes: requested };
       const accessToken = await tokens.issue(principal, config.accessTokenTtlSeconds);
       return reply.headers({ 'cache-control': 'no-store', pragma: 'no-cache' }).send({
         access_token: accessToken,
@@ -139,10 +139,7 @@ export function authRoutes(app: FastifyInstance, platform: Platform): void {
     423: problemSchema,
   };
 
-  async function session(
-    tenant: NonNullable<Awaited<ReturnType<typeof findTenant>>>,
-    user: { id: string; email: string; name: string; role: (typeof ROLES)[number] },
-  ) {
+  async function session(tenant: Tenant, user: { id: string; email: string; name: string; role: Role }) {
     const token = await tokens.issue(userPrincipal(tenant, user), config.sessionTtlSeconds);
     return {
       token,

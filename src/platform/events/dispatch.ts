@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { Ctx, Platform } from '../context.ts';
-import { inTenantTransaction } from '../db/tenant-transaction.ts';
+import type { Platform } from '../context.ts';
+import { asSystem } from '../system-context.ts';
 import { DISPATCH_TASK } from './emit.ts';
 import type { EventSubscriber, TaskDefinition } from './registry.ts';
 
@@ -15,36 +15,30 @@ export function dispatchTask(subscribers: readonly EventSubscriber[]): TaskDefin
     name: DISPATCH_TASK,
     async run(platform: Platform, payload: unknown) {
       const { tenantId, eventId } = payloadSchema.parse(payload);
-      await inTenantTransaction(platform.db, tenantId, async (tx) => {
-        const event = await tx
-          .selectFrom('events')
-          .select(['id', 'type', 'subject', 'data', 'occurredAt', 'dispatchedAt'])
-          .where('id', '=', eventId)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!event || event.dispatchedAt) return;
-        const ctx: Ctx = {
-          tenantId,
-          principal: {
-            kind: 'system',
-            id: DISPATCH_TASK,
-            tenantId,
-            scopes: [],
-            limits: { perSecond: 0, perDay: 0 },
-          },
-          tx,
-          requestId: `event:${eventId}`,
-          now: platform.now,
-        };
-        for (const subscriber of subscribers) {
-          if (subscriber.accepts(event.type)) await subscriber.handle(ctx, event);
-        }
-        await tx
-          .updateTable('events')
-          .set({ dispatchedAt: platform.now() })
-          .where('id', '=', eventId)
-          .execute();
-      });
+      await asSystem(
+        platform,
+        tenantId,
+        DISPATCH_TASK,
+        async (ctx) => {
+          const { tx } = ctx;
+          const event = await tx
+            .selectFrom('events')
+            .select(['id', 'type', 'subject', 'data', 'occurredAt', 'dispatchedAt'])
+            .where('id', '=', eventId)
+            .forUpdate()
+            .executeTakeFirst();
+          if (!event || event.dispatchedAt) return;
+          for (const subscriber of subscribers) {
+            if (subscriber.accepts(event.type)) await subscriber.handle(ctx, event);
+          }
+          await tx
+            .updateTable('events')
+            .set({ dispatchedAt: platform.now() })
+            .where('id', '=', eventId)
+            .execute();
+        },
+        `event:${eventId}`,
+      );
     },
   };
 }
