@@ -2,6 +2,13 @@
 export const SCOPES = {
   'stores:read': 'Read stores, e-commerce locations and warehouses',
   'stores:write': 'Create and update stores',
+  'catalog:read': 'Read products, categories, attribute sets and store prices',
+  'catalog:write': 'Create, change and delete products, categories and attribute sets; run catalog feeds',
+  'prices:write': 'Set store prices, sale prices and promo banners',
+  'associates:read': 'Read store associates',
+  'associates:write': 'Create, change and deactivate store associates',
+  'users:read': 'Read console users',
+  'users:write': 'Create, change and delete console users',
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -17,6 +24,13 @@ export type Role = (typeof ROLES)[number];
 /** What each console role may do through the API. System Admin holds every scope. */
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   system_admin: ALL_SCOPES,
-  store_manager: ['stores:read', 'stores:write'],
-  associate: ['stores:read'],
+  store_manager: [
+    'stores:read',
+    'stores:write',
+    'catalog:read',
+    'prices:write',
+    'associates:read',
+    'associates:write',
+  ],
+  associate: ['stores:read', 'catalog:read', 'associates:read'],
 };

@@ -1,4 +1,10 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { AssociatesTable } from '../../modules/associates/repo.ts';
+import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
+import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
+import type { CategoriesTable } from '../../modules/categories/repo.ts';
+import type { StorePricesTable } from '../../modules/prices/repo.ts';
+import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { StoresTable } from '../../modules/stores/repo.ts';
 
 /** A timestamptz column: read as Date, written as Date or left to its default. */
@@ -103,4 +109,11 @@ export interface Database {
   idempotencyKeys: IdempotencyKeysTable;
   events: EventsTable;
   stores: StoresTable;
+  categories: CategoriesTable;
+  attributeSets: AttributeSetsTable;
+  products: ProductsTable;
+  storePrices: StorePricesTable;
+  associates: AssociatesTable;
+  catalogImports: CatalogImportsTable;
+  catalogImportErrors: CatalogImportErrorsTable;
 }
