@@ -12,6 +12,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BACKROOM_DB_POOL_SIZE: intFrom(10),
   BACKROOM_BODY_LIMIT_BYTES: intFrom(1_048_576),
+  BACKROOM_FEED_LIMIT_BYTES: intFrom(100 * 1_048_576),
   BACKROOM_STATEMENT_TIMEOUT_MS: intFrom(10_000),
   BACKROOM_ACCESS_TOKEN_TTL_SECONDS: intFrom(900),
   BACKROOM_SESSION_TTL_SECONDS: intFrom(8 * 3600),
@@ -33,6 +34,7 @@ export interface Config {
   logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
   dbPoolSize: number;
   bodyLimitBytes: number;
+  feedLimitBytes: number;
   statementTimeoutMs: number;
   accessTokenTtlSeconds: number;
   sessionTtlSeconds: number;
@@ -61,6 +63,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     dbPoolSize: e.BACKROOM_DB_POOL_SIZE,
     bodyLimitBytes: e.BACKROOM_BODY_LIMIT_BYTES,
+    feedLimitBytes: e.BACKROOM_FEED_LIMIT_BYTES,
     statementTimeoutMs: e.BACKROOM_STATEMENT_TIMEOUT_MS,
     accessTokenTtlSeconds: e.BACKROOM_ACCESS_TOKEN_TTL_SECONDS,
     sessionTtlSeconds: e.BACKROOM_SESSION_TTL_SECONDS,

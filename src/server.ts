@@ -13,6 +13,9 @@ import { installMetrics } from './platform/observability/metrics.ts';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Media types of uploaded feed files; their bodies reach the route as text. */
+export const FEED_MEDIA_TYPES = ['text/csv', 'application/x-ndjson', 'application/jsonl'];
+
 export interface ServerOptions {
   /** A pino logger to use, or false for none; by default one at the configured level. */
   logger?: FastifyBaseLogger | false;
@@ -48,6 +51,10 @@ export async function buildServer(platform: Platform, options: ServerOptions = {
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
     (_request, body, done) => done(null, parseForm(String(body))),
+  );
+  // Catalog and inventory feeds are uploaded as files; their routes validate the text.
+  app.addContentTypeParser(FEED_MEDIA_TYPES, { parseAs: 'string' }, (_request, body, done) =>
+    done(null, body),
   );
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

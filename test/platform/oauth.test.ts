@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { disableApiClient } from '../../src/platform/auth/clients.ts';
+import { ALL_SCOPES } from '../../src/platform/auth/scopes.ts';
 import {
   accessToken,
   createMerchant,
@@ -35,7 +36,7 @@ describe('POST /oauth/token (client credentials)', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['cache-control']).toBe('no-store');
     const body = response.json();
-    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: 'stores:read stores:write' });
+    expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 600, scope: ALL_SCOPES.join(' ') });
     expect((await getStores({ authorization: `Bearer ${body.access_token}` })).statusCode).toBe(200);
   });
 

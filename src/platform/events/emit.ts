@@ -29,3 +29,21 @@ export async function emit(ctx: Ctx, event: DomainEvent): Promise<string> {
   if (!id) throw new Error('event was not recorded');
   return id;
 }
+
+/**
+ * Records many events with one statement and one dispatch job, for bulk writes such as catalog feeds where a
+ * job per event would cost more than the change itself. Same guarantee as `emit`.
+ */
+export async function emitMany(ctx: Ctx, events: readonly DomainEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  await sql`
+    with recorded as (
+      insert into events (tenant_id, type, subject, data, request_id)
+      select ${ctx.tenantId}, e.type, e.subject, e.data, ${ctx.requestId}
+      from jsonb_to_recordset(${JSON.stringify(events)}::jsonb) as e (type text, subject text, data jsonb)
+      returning id
+    )
+    select backroom_private.enqueue_job(${DISPATCH_TASK},
+      json_build_object('tenantId', ${ctx.tenantId}::text, 'eventIds', json_agg(recorded.id)), 25)
+    from recorded`.execute(ctx.tx);
+}

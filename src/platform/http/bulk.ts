@@ -6,13 +6,18 @@ import { type FieldError, Problem } from './problems.ts';
 export const MAX_BULK_ITEMS = 500;
 
 /** The body of a bulk call: up to 500 items and whether one failure must undo them all. */
-export function bulkBody<T extends z.ZodType>(key: string, item: T, example: Record<string, unknown>) {
+export function bulkBody<K extends string, T extends z.ZodType>(
+  key: K,
+  item: T,
+  example: Record<string, unknown>,
+) {
+  const items = z
+    .array(item)
+    .min(1, 'must name at least one item')
+    .max(MAX_BULK_ITEMS, `must not have more than ${MAX_BULK_ITEMS} items; split the call`);
   return z
     .strictObject({
-      [key]: z
-        .array(item)
-        .min(1, 'must name at least one item')
-        .max(MAX_BULK_ITEMS, `must not have more than ${MAX_BULK_ITEMS} items; split the call`),
+      ...({ [key]: items } as { [P in K]: typeof items }),
       allOrNothing: z
         .boolean()
         .default(false)
@@ -86,7 +91,7 @@ export function summarise<T>(results: ItemResult<T>[], allOrNothing: boolean, ke
       {
         errors: failed.flatMap((result) =>
           (result.error?.errors ?? [{ field: '', message: result.error?.detail ?? '' }]).map((error) => ({
-            field: `body.${key}[${result.index}]${error.field ? `.${error.field}` : ''}`,
+            field: `body.${key}.${result.index}${error.field ? `.${error.field}` : ''}`,
             message: error.message,
           })),
         ),

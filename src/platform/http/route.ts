@@ -6,7 +6,7 @@ import { principalKey } from '../auth/tokens.ts';
 import type { Ctx, Platform } from '../context.ts';
 import { inTenantTransaction } from '../db/tenant-transaction.ts';
 import { requestFingerprint, runIdempotently } from './idempotency.ts';
-import { problemSchema } from './problems.ts';
+import { Problem, problemSchema } from './problems.ts';
 
 type Schema = z.ZodType | undefined;
 type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
@@ -15,6 +15,8 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
+  /** The media type of the body, without parameters; for routes that accept more than JSON. */
+  contentType: string | undefined;
 }
 
 export interface MerchantRoute<B extends Schema, Q extends Schema, P extends Schema, R extends z.ZodType> {
@@ -25,6 +27,10 @@ export interface MerchantRoute<B extends Schema, Q extends Schema, P extends Sch
   summary: string;
   description?: string;
   body?: B;
+  /** Media types the body may have besides JSON (each needs a content-type parser in server.ts). */
+  consumes?: string[];
+  /** A larger body limit than the server's, for file uploads. */
+  bodyLimit?: number;
   query?: Q;
   params?: P;
   status?: 200 | 201 | 202;
@@ -55,7 +61,9 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
   app.route({
     method: route.method,
     url: route.url,
+    ...(route.bodyLimit ? { bodyLimit: route.bodyLimit } : {}),
     schema: {
+      ...(route.consumes ? { consumes: route.consumes } : {}),
       tags: route.tags,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
@@ -66,15 +74,25 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
       ...(isPost ? { headers: idempotencyHeaders } : {}),
       response: { [status]: route.response, '4XX': problemSchema, '5XX': problemSchema },
     },
+    preValidation: async (request) => {
+      const type = mediaType(request.headers['content-type']);
+      if (request.body === undefined || !type || type === 'application/json') return;
+      if (!route.consumes?.includes(type)) {
+        const accepted = ['application/json', ...(route.consumes ?? [])].join(' or ');
+        throw new Problem('unsupported_media_type', `This endpoint takes ${accepted}, not ${type}.`);
+      }
+    },
     preHandler: authenticate(platform, route.scope),
     handler: async (request, reply) => {
       const principal = request.principal;
       if (!principal) throw new Error('authenticate did not run');
-      const input = { body: request.body, query: request.query, params: request.params } as RouteInput<
-        B,
-        Q,
-        P
-      >;
+      const contentType = mediaType(request.headers['content-type']);
+      const input = {
+        body: request.body,
+        query: request.query,
+        params: request.params,
+        contentType,
+      } as RouteInput<B, Q, P>;
       const idempotencyKey = isPost ? request.headers['idempotency-key'] : undefined;
       const result = await inTenantTransaction(
         platform.db,
@@ -104,4 +122,8 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
       return reply.code(result.status).send(result.body);
     },
   });
+}
+
+function mediaType(header: string | undefined): string | undefined {
+  return header?.split(';')[0]?.trim().toLowerCase() || undefined;
 }
