@@ -1,7 +1,13 @@
 import type { BackroomModule } from '../platform/events/registry.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { categoriesModule } from './categories/index.ts';
+import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
 
 /** Every module of Backroom; the server and the worker are assembled from this list. */
-export const modules: readonly BackroomModule[] = [storesModule, categoriesModule, attributeSetsModule];
+export const modules: readonly BackroomModule[] = [
+  storesModule,
+  categoriesModule,
+  attributeSetsModule,
+  productsModule,
+];
