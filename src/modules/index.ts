@@ -1,8 +1,10 @@
 import type { BackroomModule } from '../platform/events/registry.ts';
+import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { categoriesModule } from './categories/index.ts';
 import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
+import { usersModule } from './users/index.ts';
 
 /** Every module of Backroom; the server and the worker are assembled from this list. */
 export const modules: readonly BackroomModule[] = [
@@ -10,4 +12,6 @@ export const modules: readonly BackroomModule[] = [
   categoriesModule,
   attributeSetsModule,
   productsModule,
+  associatesModule,
+  usersModule,
 ];

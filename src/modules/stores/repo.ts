@@ -82,3 +82,14 @@ export function listStoreRows(tx: Tx, filter: StoreFilter) {
   if (filter.afterStoreId) query = query.where('storeId', '>', filter.afterStoreId);
   return query.execute();
 }
+
+/** Those of `storeIds` the tenant has a store for, active or not. */
+export async function existingStoreIds(tx: Tx, storeIds: readonly string[]): Promise<string[]> {
+  const rows = await tx.selectFrom('stores').select('storeId').where('storeId', 'in', storeIds).execute();
+  return rows.map((row) => row.storeId);
+}
+
+export function findStoreRows(tx: Tx, storeIds: readonly string[]) {
+  if (storeIds.length === 0) return Promise.resolve([]);
+  return tx.selectFrom('stores').select(columns).where('storeId', 'in', storeIds).execute();
+}

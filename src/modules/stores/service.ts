@@ -90,3 +90,16 @@ export async function listStores(ctx: Ctx, query: StoreListQuery): Promise<Page<
   });
   return toPage(rows, query.limit, (row) => [row.storeId], toStore);
 }
+
+/** The storeIds, of those given, that name no store of the tenant (active or not), in the order given. */
+export async function missingStoreIds(ctx: Ctx, storeIds: readonly string[]): Promise<string[]> {
+  if (storeIds.length === 0) return [];
+  const existing = new Set(await repo.existingStoreIds(ctx.tx, storeIds));
+  return storeIds.filter((storeId) => !existing.has(storeId));
+}
+
+/** The stores among these ids (active or not), by storeId; for other modules (prices, stock). */
+export async function findStores(ctx: Ctx, storeIds: readonly string[]): Promise<Map<string, Store>> {
+  const rows = await repo.findStoreRows(ctx.tx, [...new Set(storeIds)]);
+  return new Map(rows.map((row) => [row.storeId, toStore(row)]));
+}

@@ -26,25 +26,56 @@ export interface CreatedUser {
 type PasswordRules = Config['password'];
 
 /** Console users start with a temporary password that must be changed at first sign-in. */
-export async function createUser(db: Db, tenant: Tenant, input: NewUser): Promise<CreatedUser> {
+export function createUser(db: Db, tenant: Tenant, input: NewUser): Promise<CreatedUser> {
+  return inTenantTransaction(db, tenant.id, (tx) => insertUser(tx, tenant.id, input));
+}
+
+/** Creates the user as `createUser` does, inside the caller's tenant transaction. */
+export async function insertUser(tx: Tx, tenantId: string, input: NewUser): Promise<CreatedUser> {
   const password = input.password ?? temporaryPassword();
   const violations = passwordPolicyViolations(password);
   if (violations.length > 0) throw new Problem('password_rejected', `The password ${violations.join(', ')}.`);
   const passwordHash = await hashPassword(password);
-  return inTenantTransaction(db, tenant.id, async (tx) => {
-    const existing = await findByEmail(tx, input.email);
-    if (existing) throw new Problem('already_exists', `A user with e-mail ${input.email} already exists.`);
-    const user = await tx
-      .insertInto('users')
-      .values({ tenantId: tenant.id, email: input.email, name: input.name, role: input.role, passwordHash })
-      .returning(['id'])
-      .executeTakeFirstOrThrow();
-    await tx
-      .insertInto('passwordHistory')
-      .values({ tenantId: tenant.id, userId: user.id, passwordHash })
-      .execute();
-    return { id: user.id, email: input.email, role: input.role, temporaryPassword: password };
-  });
+  const user = await tx
+    .insertInto('users')
+    .values({ tenantId, email: input.email, name: input.name, role: input.role, passwordHash })
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id'])
+    .executeTakeFirst();
+  if (!user) throw new Problem('already_exists', `A user with e-mail ${input.email} already exists.`);
+  await tx.insertInto('passwordHistory').values({ tenantId, userId: user.id, passwordHash }).execute();
+  return { id: user.id, email: input.email, role: input.role, temporaryPassword: password };
+}
+
+/**
+ * Replaces the user's password with a new temporary one that must be changed at the next sign-in, and lifts a
+ * lockout. Returns the temporary password, or undefined when the tenant has no such user.
+ */
+export async function issueTemporaryPassword(
+  tx: Tx,
+  tenantId: string,
+  userId: string,
+  now: Date,
+): Promise<string | undefined> {
+  const password = temporaryPassword();
+  const passwordHash = await hashPassword(password);
+  const user = await tx
+    .updateTable('users')
+    .set({
+      passwordHash,
+      passwordChangedAt: now,
+      mustChangePassword: true,
+      failedLoginAttempts: 0,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', userId)
+    .returning(['id'])
+    .executeTakeFirst();
+  if (!user) return undefined;
+  await tx.insertInto('passwordHistory').values({ tenantId, userId, passwordHash }).execute();
+  return password;
 }
 
 function findByEmail(tx: Tx, email: string) {
