@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, InvalidArgumentError } from 'commander';
 import { connect, startBackroom } from './backroom.ts';
+import { catalogCommands } from './cli/catalog.ts';
 import { describeCredentials, isDemoSeeded, savedDemoCredentials, seedDemo } from './cli/demo.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createApiClient } from './platform/auth/clients.ts';
@@ -221,6 +222,8 @@ program
     const credentials = await withPlatform((platform) => seedDemo(platform, config.dataDir));
     console.log(describeCredentials(config.publicUrl ?? `http://localhost:${config.port}`, credentials));
   });
+
+catalogCommands(program, { withPlatform, tenantNamed });
 
 program
   .command('openapi')

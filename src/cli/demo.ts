@@ -10,6 +10,7 @@ import type { Platform } from '../platform/context.ts';
 import { Problem } from '../platform/http/problems.ts';
 import { asSystem } from '../platform/system-context.ts';
 import { ensureTenant, findTenant } from '../platform/tenancy/tenants.ts';
+import { seedDemoCatalog } from './demo-catalog.ts';
 
 export interface DemoCredentials {
   merchantId: string;
@@ -106,7 +107,7 @@ export async function savedDemoCredentials(dataDir: string): Promise<DemoCredent
 }
 
 /**
- * Creates the demo merchant (production and staging), its stores, an API client with every scope and a
+ * Creates the demo merchant (production and staging), its stores and catalog, an API client with every scope and a
  * System Admin. Safe to run again: existing stores and the admin are kept, and a new API client is issued.
  */
 export async function seedDemo(platform: Platform, dataDir: string): Promise<DemoCredentials> {
@@ -117,6 +118,7 @@ export async function seedDemo(platform: Platform, dataDir: string): Promise<Dem
     for (const store of demoStores) {
       await createStore(ctx, store).catch(unless('already_exists'));
     }
+    await seedDemoCatalog(ctx);
   });
   const client = await createApiClient(platform.db, tenant, { name: 'Demo integration', scopes: ALL_SCOPES });
   const adminEmail = 'admin@demo.example';
@@ -149,6 +151,7 @@ export function describeCredentials(baseUrl: string, c: DemoCredentials): string
     '',
     'Try it:',
     `  curl -s ${baseUrl}/merchant/v1/stores -H 'x-api-key: ${c.apiKey}'`,
+    `  curl -s '${baseUrl}/merchant/v1/products?categoryId=TOPS&limit=5' -H 'x-api-key: ${c.apiKey}'`,
     '',
     'Or with an OAuth access token:',
     `  TOKEN=$(curl -s -u '${c.clientId}:${c.clientSecret}' -d grant_type=client_credentials ${baseUrl}/oauth/token | sed -E 's/.*"access_token":"([^"]+)".*/\\1/')`,

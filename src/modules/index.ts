@@ -1,6 +1,7 @@
 import type { BackroomModule } from '../platform/events/registry.ts';
 import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
+import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
 import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
@@ -12,6 +13,7 @@ export const modules: readonly BackroomModule[] = [
   categoriesModule,
   attributeSetsModule,
   productsModule,
+  catalogFeedModule,
   associatesModule,
   usersModule,
 ];
