@@ -3,6 +3,7 @@ import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
+import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
 import { usersModule } from './users/index.ts';
@@ -13,6 +14,7 @@ export const modules: readonly BackroomModule[] = [
   categoriesModule,
   attributeSetsModule,
   productsModule,
+  pricesModule,
   catalogFeedModule,
   associatesModule,
   usersModule,
