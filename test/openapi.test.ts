@@ -28,6 +28,30 @@ describe('OpenAPI document', () => {
     expect(document.components.schemas.Problem).toBeDefined();
   });
 
+  it('gives every merchant operation an example of its body and of its answer', async () => {
+    const document = JSON.parse(await readFile(new URL('../openapi.json', import.meta.url), 'utf8'));
+    const resolve = (schema: any) =>
+      schema?.$ref ? document.components.schemas[schema.$ref.split('/').pop()] : schema;
+    const hasExample = (schema: any): boolean => {
+      const resolved = resolve(schema);
+      if (!resolved) return false;
+      if (resolved.example !== undefined || resolved.examples !== undefined) return true;
+      return resolved.properties?.data ? hasExample(resolved.properties.data.items) : false;
+    };
+    const missing: string[] = [];
+    for (const [path, operations] of Object.entries<any>(document.paths)) {
+      if (!path.startsWith('/merchant/')) continue;
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        const body = operation.requestBody && Object.values<any>(operation.requestBody.content)[0];
+        if (body && !hasExample(body.schema)) missing.push(`${method} ${path} body`);
+        const success = Object.entries<any>(operation.responses).find(([status]) => status.startsWith('2'));
+        const answer = success?.[1].content && Object.values<any>(success[1].content)[0];
+        if (!hasExample(answer?.schema)) missing.push(`${method} ${path} answer`);
+      }
+    }
+    expect(missing).toEqual([]);
+  });
+
   it('serves the interactive reference at /docs', async () => {
     const t = await startTestApp();
     try {

@@ -115,6 +115,33 @@ describe('npm start (node src/main.ts serve) with embedded PostgreSQL', { timeou
     expect(storeIds(await response.json()).sort()).toEqual([...DEMO_STORES].sort());
   });
 
+  it('has the demo catalog: departments, about 200 products with variants, and a sale online', async () => {
+    const get = async (path: string) => {
+      const response = await fetch(`${first.baseUrl}${path}`, { headers: { 'x-api-key': first.apiKey } });
+      expect(response.status).toBe(200);
+      return (await response.json()) as any;
+    };
+    const departments = await get('/merchant/v1/categories?departmentsOnly=true');
+    expect(departments.data.map((c: { categoryId: string }) => c.categoryId)).toEqual([
+      'APPAREL',
+      'FOOTWEAR',
+      'ACCESSORIES',
+    ]);
+    let products = 0;
+    let cursor: string | null = null;
+    do {
+      const page: any = await get(`/merchant/v1/products?limit=200${cursor ? `&cursor=${cursor}` : ''}`);
+      products += page.data.length;
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(products).toBe(194);
+    const tee = await get('/merchant/v1/products/TEE-NAVY-M');
+    expect(tee).toMatchObject({ variantGroupId: 'TEE', variantAttributes: { size: 'M', colour: 'Navy' } });
+    expect(tee.primaryImage.url).toMatch(/^https:/);
+    const prices = await get('/merchant/v1/storeproducts/prices?storeId=WEB&productIds=RAIN-BLACK-M');
+    expect(prices.data[0]).toMatchObject({ onSale: true, listPrice: 14800, effectivePrice: 11099 });
+  });
+
   it('issues an OAuth token for the printed client id and secret', async () => {
     const basic = Buffer.from(`${first.clientId}:${first.clientSecret}`).toString('base64');
     const tokenResponse = await fetch(`${first.baseUrl}/oauth/token`, {

@@ -2,6 +2,7 @@ import type { NewAttributeSet } from '../modules/attribute-sets/schemas.ts';
 import { createAttributeSet } from '../modules/attribute-sets/service.ts';
 import type { NewCategory } from '../modules/categories/schemas.ts';
 import { createCategory } from '../modules/categories/service.ts';
+import { setStorePrices } from '../modules/prices/service.ts';
 import type { NewProduct } from '../modules/products/schemas.ts';
 import { saveProducts } from '../modules/products/service.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -199,7 +200,36 @@ function unlessExists(error: unknown): undefined {
   throw error;
 }
 
-/** Loads the demo catalog; products that are already there and unchanged are left alone. */
+const DAY = 86_400_000;
+
+/**
+ * Store prices: outerwear is 25% off online and on Broadway for two weeks from the day the demo is seeded,
+ * and Chicago sells tees for a dollar less.
+ */
+function demoStorePrices(products: readonly NewProduct[], now: Date) {
+  const start = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const outerwear = products.filter((product) => product.categoryIds?.includes('OUTERWEAR'));
+  const sale = ['WEB', 'NYC-01'].flatMap((storeId) =>
+    outerwear.map((product) => ({
+      storeId,
+      productId: product.productId,
+      salePrice: Math.round(((product.listPrice ?? 0) * 0.75) / 100) * 100 - 1,
+      saleStartsAt: start,
+      saleEndsAt: start + 14 * DAY,
+      promoBannerText: 'Winter sale: 25% off outerwear',
+    })),
+  );
+  const chicago = products
+    .filter((product) => product.variantGroupId === 'TEE')
+    .map((product) => ({
+      storeId: 'CHI-01',
+      productId: product.productId,
+      listPrice: (product.listPrice ?? 0) - 100,
+    }));
+  return [...sale, ...chicago];
+}
+
+/** Loads the demo catalog and its store prices; what is already there and unchanged is left alone. */
 export async function seedDemoCatalog(ctx: Ctx): Promise<number> {
   for (const category of [...departments, ...categories])
     await createCategory(ctx, category).catch(unlessExists);
@@ -207,5 +237,6 @@ export async function seedDemoCatalog(ctx: Ctx): Promise<number> {
   const products = demoProducts();
   const { summary } = await saveProducts(ctx, products);
   if (summary.failed > 0) throw new Error(`${summary.failed} demo products were refused`);
+  await setStorePrices(ctx, demoStorePrices(products, ctx.now()), true);
   return products.length;
 }

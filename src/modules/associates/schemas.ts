@@ -119,7 +119,7 @@ export const pinVerdictSchema = z
       .optional()
       .describe('Epoch ms. After 5 wrong PINs in a row, PIN sign-in is refused until then.'),
   })
-  .meta({ id: 'PinVerdict' });
+  .meta({ id: 'PinVerdict', example: { associateId: 'A-1001', valid: true } });
 
 export type NewAssociate = z.output<typeof newAssociateSchema>;
 export type AssociateUpdate = z.output<typeof associateUpdateSchema>;

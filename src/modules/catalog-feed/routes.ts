@@ -35,7 +35,14 @@ export function catalogFeedRoutes(app: FastifyInstance, platform: Platform): voi
       '.../errors. Rows that did not change are not written, so uploading the same file again changes nothing.',
     consumes: Object.keys(formatOfMediaType),
     bodyLimit: platform.config.feedLimitBytes,
-    body: z.string().describe('The file: CSV with a header row (see docs/catalog-feed.md) or JSON Lines.'),
+    body: z
+      .string()
+      .describe('The file: CSV with a header row (see docs/catalog-feed.md) or JSON Lines.')
+      .meta({
+        example:
+          'productId,sku,name,gtins,categoryIds,variant.size,listPrice,currency\n' +
+          'TEE-BLU-M,TEE-BLU-M,"Classic Tee, Blue, M",0012345678905,TOPS,M,2400,USD\n',
+      }),
     query: importUploadQuery,
     status: 202,
     response: catalogImportSchema,

@@ -44,7 +44,14 @@ export const importErrorSchema = z
     field: z.string().describe('The field at fault, such as `sku` or `attributes.size`; empty for the row.'),
     reason: z.string(),
   })
-  .meta({ id: 'CatalogImportError' });
+  .meta({
+    id: 'CatalogImportError',
+    example: {
+      rowNumber: 7,
+      field: 'gtins.0',
+      reason: 'must be a GTIN-8, UPC-A (12), EAN-13 or GTIN-14 with a valid check digit',
+    },
+  });
 
 export const importListQuery = z.strictObject({ ...pageQuery });
 

@@ -153,7 +153,22 @@ export const productSchema = z
     updatedAt: z.number().int().describe('Epoch milliseconds.'),
     deletedAt: z.number().int().optional().describe('Epoch milliseconds; only with includeDeleted=true.'),
   })
-  .meta({ id: 'Product' });
+  .meta({
+    id: 'Product',
+    example: {
+      ...exampleProduct(),
+      status: 'active',
+      primaryAttributeSetId: 'apparel',
+      images: [{ url: 'https://images.example.com/tee-blue.jpg', alt: 'Classic Tee in blue', primary: true }],
+      primaryImage: {
+        url: 'https://images.example.com/tee-blue.jpg',
+        alt: 'Classic Tee in blue',
+        primary: true,
+      },
+      createdAt: 1763800000000,
+      updatedAt: 1763800000000,
+    },
+  });
 
 export const createProductsBody = bulkBody('products', newProductSchema, {
   products: [exampleProduct()],
@@ -167,6 +182,27 @@ export const deleteProductsBody = bulkBody('productIds', productIdSchema, {
 });
 export const productBulkResult = bulkResultSchema(productSchema, 'productId').meta({
   id: 'ProductBulkResult',
+  example: {
+    results: [
+      { index: 0, id: 'TEE-CLASSIC-BLU-M', status: 'created' },
+      {
+        index: 1,
+        id: 'TEE-CLASSIC-BLU-L',
+        status: 'failed',
+        error: {
+          code: 'validation_failed',
+          detail: 'sku: SKU "TEE-CLASSIC-BLU-M" already belongs to product "TEE-CLASSIC-BLU-M"',
+          errors: [
+            {
+              field: 'sku',
+              message: 'SKU "TEE-CLASSIC-BLU-M" already belongs to product "TEE-CLASSIC-BLU-M"',
+            },
+          ],
+        },
+      },
+    ],
+    summary: { created: 1, updated: 0, unchanged: 0, deleted: 0, failed: 1 },
+  },
 });
 
 const commaList = (max: number, what: string) =>

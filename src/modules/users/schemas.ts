@@ -77,6 +77,7 @@ export const updatedUserSchema = z
   .meta({
     id: 'UpdatedUser',
     description: 'The user; with `temporaryPassword` when resetPassword was asked.',
+    example: exampleUser,
   });
 
 export const userListQuery = z.strictObject({
