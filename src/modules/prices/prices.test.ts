@@ -258,6 +258,22 @@ describe('store prices', () => {
     expect(await priceOf('NYC-01', 'TEE')).toMatchObject({ saleEndsAt: saleEnd });
   });
 
+  it('merges concurrent first writes of the same price instead of letting one overwrite the other', async () => {
+    const ids = Array.from({ length: 12 }, (_, i) => `RACE-${i}`);
+    await call('POST', '/merchant/v1/products', { products: ids.map((id) => product(id)) });
+    const answers = await Promise.all(
+      ids.flatMap((productId) => [
+        setPrices([{ storeId: 'NYC-01', productId, listPrice: 999 }]),
+        setPrices([{ storeId: 'NYC-01', productId, promoBannerText: 'Race day' }]),
+      ]),
+    );
+    expect(answers.map((answer) => answer.statusCode)).toEqual(answers.map(() => 200));
+    const prices = (await pricesAt('NYC-01', ids)).json().data;
+    expect(prices.map((price: any) => [price.listPrice, price.promoBannerText])).toEqual(
+      ids.map(() => [999, 'Race day']),
+    );
+  });
+
   it('rejects bad input for the whole call with 400', async () => {
     const negative = await setPrices([{ storeId: 'NYC-01', productId: 'TEE', listPrice: -5 }]);
     expect(negative.statusCode).toBe(400);

@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Timestamp } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 
@@ -39,12 +39,19 @@ const columns = [
 ] as const;
 
 /** The stored prices of these (store, product) pairs; locked, in key order, when about to change them. */
-export function findStorePriceRows(
+export async function findStorePriceRows(
   tx: Tx,
   keys: readonly StoreProductKey[],
   options: { lock?: boolean } = {},
 ): Promise<StorePriceRow[]> {
-  if (keys.length === 0) return Promise.resolve([]);
+  if (keys.length === 0) return [];
+  if (options.lock) {
+    // Row locks cannot cover prices that do not exist yet; these locks make two first writes of the same
+    // price take turns, so the second merges into the first instead of overwriting it. Sorted: no deadlocks.
+    const names = keys.map((key) => `store_price:${key.storeId}/${key.productId}`).sort();
+    await sql`select pg_advisory_xact_lock(hashtextextended(current_setting('backroom.tenant_id') || name, 0))
+      from unnest(${names}::text[]) as name`.execute(tx);
+  }
   const query = tx
     .selectFrom('storePrices')
     .select(columns)
