@@ -246,6 +246,32 @@ describe('products', () => {
     expect(badCursor.statusCode).toBe(400);
   });
 
+  it('under concurrent writes, creates a productId once and gives a SKU or GTIN to one product only', async () => {
+    const sameId = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call('POST', '/merchant/v1/products', { products: [product('RACE-ID', { sku: `RACE-ID-${i}` })] }),
+      ),
+    );
+    const idStatuses = sameId.map((answer) => answer.json().results[0].status);
+    expect(idStatuses.filter((status) => status === 'created')).toHaveLength(1);
+    expect(idStatuses.filter((status) => status === 'failed')).toHaveLength(5);
+    const sameSku = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call('POST', '/merchant/v1/products', {
+          products: [product(`RACE-SKU-${i}`, { sku: 'RACE-SKU', gtins: ['4006381333931'] })],
+        }),
+      ),
+    );
+    expect(sameSku.map((answer) => answer.statusCode)).toEqual(sameSku.map(() => 200));
+    const skuStatuses = sameSku.map((answer) => answer.json().results[0].status);
+    expect(skuStatuses.filter((status) => status === 'created')).toHaveLength(1);
+    const { rows } = await s.t.database.pool.query(
+      "select count(*)::int as n from products where tenant_id = $1 and '4006381333931' = any(gtins)",
+      [s.merchant.tenant.id],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
   it('keeps each merchant’s catalog apart', async () => {
     const other = await createMerchant(s.t.platform);
     const asOther = (method: 'GET' | 'POST', url: string, payload?: object) =>

@@ -73,6 +73,17 @@ const columns = [
   'deletedAt',
 ] as const;
 
+/**
+ * Makes the tenant's product writes take turns. Row locks cannot cover products, SKUs and GTINs that do not
+ * exist yet, and the uniqueness rules look across the whole catalog; writes are bulk and short, so one lock
+ * per tenant is both correct and cheap.
+ */
+export async function lockCatalogWrites(tx: Tx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('products:' || current_setting('backroom.tenant_id'), 0))`.execute(
+    tx,
+  );
+}
+
 /** The products with these ids, deleted ones included; locked when the caller is about to change them. */
 export function findProductRows(tx: Tx, productIds: readonly string[], options: { lock?: boolean } = {}) {
   if (productIds.length === 0) return Promise.resolve([]);

@@ -33,6 +33,7 @@ export async function deleteProducts(
   productIds: string[],
   allOrNothing: boolean,
 ): Promise<BulkResult<Product>> {
+  await repo.lockCatalogWrites(ctx.tx);
   const deleted = new Map(
     (await repo.markProductsDeleted(ctx.tx, [...new Set(productIds)], ctx.now())).map((row) => [
       row.productId,

@@ -29,6 +29,7 @@ export async function writeProducts(
   request: WriteRequest,
   allOrNothing: boolean,
 ): Promise<BulkResult<Product>> {
+  await repo.lockCatalogWrites(ctx.tx);
   const results: ItemResult<Product>[] = [];
   const ids = request.items.map((item) => item.productId);
   const existing = new Map(
