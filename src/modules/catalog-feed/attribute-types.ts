@@ -8,18 +8,19 @@ import type { FeedRow } from './parse.ts';
  * then reported with the attribute's expected type.
  */
 export async function typedAttributes(ctx: Ctx, rows: readonly FeedRow[]): Promise<unknown[]> {
-  const setIds = new Set<string>();
-  for (const row of rows) {
+  const setIdsOf = (row: FeedRow) => {
     const ids = row.product?.attributeSetIds;
-    if (Array.isArray(ids)) for (const id of ids) if (typeof id === 'string') setIds.add(id);
-  }
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  };
+  const setIds = new Set(rows.flatMap(setIdsOf));
   const sets = setIds.size > 0 ? await findAttributeSets(ctx, [...setIds]) : new Map();
-  const types = new Map<string, string>();
-  for (const definitions of sets.values())
-    for (const definition of definitions) types.set(definition.code, definition.type);
   return rows.map((row) => {
     const attributes = row.product?.attributes;
     if (!row.product || !attributes || typeof attributes !== 'object') return row.product;
+    // The types of this product's own sets: another set of the batch may give the same code another type.
+    const types = new Map<string, string>();
+    for (const id of setIdsOf(row))
+      for (const definition of sets.get(id) ?? []) types.set(definition.code, definition.type);
     const typed = Object.entries(attributes).map(([code, value]) => [code, convert(value, types.get(code))]);
     return { ...row.product, attributes: Object.fromEntries(typed) };
   });

@@ -43,12 +43,12 @@ const list = (value: string | undefined) => (value ? value.split('|').map((part)
 const integer = (value: string | undefined) => (value ? Number(value) : undefined);
 
 /**
- * A CSV row as the product it describes, before validation. Empty cells are absent fields. Custom attribute
- * values stay text here; `typeAttributes` gives them the types their attribute sets define.
+ * A CSV row as the product it describes, before validation. Empty (or blank) cells are absent fields.
+ * Custom attribute values stay text here; `typedAttributes` gives them the types their attribute sets define.
  */
 export function productOfRow(row: Record<string, string>): Record<string, unknown> {
-  const cell = (column: string) =>
-    row[column] === undefined || row[column] === '' ? undefined : row[column];
+  // A cell of spaces looks empty too; `Number(' ')` would otherwise read it as 0.
+  const cell = (column: string) => (row[column]?.trim() ? row[column] : undefined);
   const urls = list(cell('images'));
   const alts = list(cell('imageAlts')) ?? [];
   const dimensions = ['lengthMm', 'widthMm', 'heightMm'].map((column) => integer(cell(column)));

@@ -41,6 +41,17 @@ export async function exportProducts(
   const columns = columnsFor(variantNames, attributeCodes);
   await write(stringify([columns]));
   await eachProduct(ctx, (product) => {
+    // Each page reads the catalog as it is now: a product changed since the first pass may have a value the
+    // header has no column for, and would silently lose it.
+    const missing = [
+      ...Object.keys(product.variantAttributes).filter((name) => !variantNames.has(name)),
+      ...Object.keys(product.attributes).filter((code) => !attributeCodes.has(code)),
+    ];
+    if (missing.length > 0) {
+      throw new Error(
+        `Product ${product.productId} changed during the export (${missing.join(', ')}); export again.`,
+      );
+    }
     count += 1;
     return write(stringify([rowOfProduct(product, columns)]));
   });

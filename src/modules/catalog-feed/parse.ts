@@ -18,19 +18,32 @@ export function parseFeed(source: string, format: FeedFormat): FeedRow[] {
 }
 
 function parseCsv(source: string): FeedRow[] {
-  let records: { record: Record<string, string>; info: { lines: number } }[];
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  let records: { record: Record<string, string>; info: { bytes: number } }[];
   try {
-    records = parse(source, { columns: checkedHeader, bom: true, skip_empty_lines: true, info: true });
+    records = parse(text, { columns: checkedHeader, skip_empty_lines: true, info: true });
   } catch (error) {
     if (error instanceof Problem) throw error;
     throw new Problem('validation_failed', `The CSV cannot be read: ${(error as Error).message}`);
   }
-  let line = 2;
+  // csv-parse's own line count misses skipped blank lines and counts CRLF inside quotes twice, so lines are
+  // counted here: a record ends at `info.bytes` (after its line break, if any), and starts as many lines
+  // earlier as its values contain line breaks.
+  const bytes = Buffer.from(text);
+  let counted = 0;
+  let breaks = 0;
   return records.map(({ record, info }) => {
-    const row = { rowNumber: line, product: productOfRow(record) };
-    line = info.lines + 1;
-    return row;
+    breaks += lineBreaks(bytes.toString('utf8', counted, info.bytes));
+    counted = info.bytes;
+    const last = bytes[info.bytes - 1];
+    const endLine = last === 0x0a || last === 0x0d ? breaks : breaks + 1;
+    const inside = Object.values(record).reduce((sum, value) => sum + lineBreaks(value), 0);
+    return { rowNumber: endLine - inside, product: productOfRow(record) };
   });
+}
+
+function lineBreaks(text: string): number {
+  return text.match(/\r\n|\r|\n/g)?.length ?? 0;
 }
 
 function checkedHeader(header: string[]): string[] {
@@ -42,6 +55,10 @@ function checkedHeader(header: string[]): string[] {
       `Unknown CSV columns: ${unknown.join(', ')}. Use the columns of "backroom export products".`,
     );
   }
+  const repeated = columns.filter((column, index) => columns.indexOf(column) !== index);
+  if (repeated.length > 0) {
+    throw new Problem('validation_failed', `CSV columns appear twice: ${[...new Set(repeated)].join(', ')}.`);
+  }
   if (!columns.includes('productId'))
     throw new Problem('validation_failed', 'The CSV has no productId column.');
   return columns;
@@ -49,7 +66,8 @@ function checkedHeader(header: string[]): string[] {
 
 function parseJsonLines(source: string): FeedRow[] {
   const rows: FeedRow[] = [];
-  for (const [index, line] of source.split('\n').entries()) {
+  const text = source.startsWith('\uFEFF') ? source.slice(1) : source;
+  for (const [index, line] of text.split('\n').entries()) {
     if (line.trim() === '') continue;
     const rowNumber = index + 1;
     try {
