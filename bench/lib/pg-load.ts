@@ -4,13 +4,14 @@ import type { LoadSettings } from './settings.ts';
 
 /**
  * Runs one query from `concurrency` loops over a pool of as many connections, directly with `pg`: warm-up,
- * then the measured phase. Every call must return exactly one row.
+ * then the measured phase. Every call must return exactly `expectedRows` rows (one by default).
  */
 export async function pgQueryLoad(
   databaseUrl: string,
   text: string,
   values: unknown[],
   settings: LoadSettings,
+  expectedRows = 1,
 ): Promise<LoadSummary> {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
@@ -20,7 +21,7 @@ export async function pgQueryLoad(
   pool.on('error', () => {});
   const query = async () => {
     const { rowCount } = await pool.query(text, values);
-    if (rowCount !== 1) throw new Error(`expected one row, got ${rowCount}: ${text}`);
+    if (rowCount !== expectedRows) throw new Error(`expected ${expectedRows} rows, got ${rowCount}: ${text}`);
   };
   try {
     await closedLoop(settings.concurrency, settings.warmup, query);

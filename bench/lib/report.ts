@@ -26,3 +26,22 @@ export function reportComparison(name: string, value: LoadSummary, baseline: Loa
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
+
+/** One result line on stdout for a one-off job (an import, a bulk load): { name, value, unit, baseline, ratio }. */
+export function reportRate(
+  name: string,
+  unit: string,
+  value: number,
+  baseline: number,
+  details: Record<string, string | number> = {},
+): void {
+  const line = {
+    name,
+    value: round(value, 1),
+    unit,
+    baseline: round(baseline, 1),
+    ratio: round(value / baseline, 4),
+    ...details,
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+}
