@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import pg from 'pg';
+import { ensureTenant } from '../src/platform/tenancy/tenants.ts';
 import { startBackroom } from './lib/backroom.ts';
 import {
   createCatalogCategories,
@@ -13,7 +14,6 @@ import {
 import { startBenchPostgres } from './lib/postgres.ts';
 import { log, reportRate } from './lib/report.ts';
 import { smoke } from './lib/settings.ts';
-import { ensureTenant } from '../src/platform/tenancy/tenants.ts';
 
 // The catalog feed import, as `backroom import products FILE` runs it (store the file, then parse, validate,
 // write and record events batch by batch), on a generated CSV; and the same import again, every row unchanged.
@@ -69,7 +69,8 @@ async function baselineLoad(client: pg.Client, tenantId: string, products: reado
     for (let start = 0; start < products.length; start += BASELINE_BATCH) {
       const batch = products.slice(start, start + BASELINE_BATCH);
       const { rowCount } = await client.query(BASELINE_SQL, [tenantId, ...columnArrays(batch)]);
-      if (rowCount !== batch.length) throw new Error(`baseline batch inserted ${rowCount} of ${batch.length}`);
+      if (rowCount !== batch.length)
+        throw new Error(`baseline batch inserted ${rowCount} of ${batch.length}`);
     }
     await client.query('commit');
   } catch (error) {
@@ -90,7 +91,9 @@ async function liveProducts(client: pg.Client, tenantId: string): Promise<number
 const cleanups: (() => Promise<void>)[] = [];
 
 async function main(): Promise<void> {
-  log(`catalog-import${smoke ? ' (smoke)' : ''}: node ${process.version}, ${cpus().length} CPUs, ${ROWS} rows`);
+  log(
+    `catalog-import${smoke ? ' (smoke)' : ''}: node ${process.version}, ${cpus().length} CPUs, ${ROWS} rows`,
+  );
   const products = generateProducts(ROWS);
   const csv = feedCsv(products);
   log(`feed: ${ROWS} products, ${(Buffer.byteLength(csv) / 1e6).toFixed(1)} MB of CSV`);
@@ -115,7 +118,9 @@ async function main(): Promise<void> {
   const baselineCount = await liveProducts(client, baselineTenant.id);
   if (baselineCount !== ROWS) throw new Error(`baseline: ${baselineCount} products, expected ${ROWS}`);
   const baselineRate = ROWS / (baselineMs / 1000);
-  log(`${BASELINE_NAME}: ${ROWS} rows in ${(baselineMs / 1000).toFixed(2)} s = ${baselineRate.toFixed(0)} rows/s`);
+  log(
+    `${BASELINE_NAME}: ${ROWS} rows in ${(baselineMs / 1000).toFixed(2)} s = ${baselineRate.toFixed(0)} rows/s`,
+  );
   await client.query('delete from products where tenant_id = $1', [baselineTenant.id]);
   await client.query('vacuum full analyze products');
 

@@ -116,7 +116,13 @@ async function main(): Promise<void> {
 
   const categoryApi = await httpLoad({ url: categoryUrl, headers: auth, settings });
   log(describe(`Backroom GET products?categoryId=${SAMPLE_DEPARTMENT}`, categoryApi));
-  const categoryQuery = await pgQueryLoad(postgres.databaseUrl, CATEGORY_SQL, categoryValues, settings, PAGE + 1);
+  const categoryQuery = await pgQueryLoad(
+    postgres.databaseUrl,
+    CATEGORY_SQL,
+    categoryValues,
+    settings,
+    PAGE + 1,
+  );
   log(describe('pg select (category subtree + products)', categoryQuery));
   const searchApi = await httpLoad({ url: searchUrl, headers: auth, settings });
   log(describe(`Backroom GET products?q=${SAMPLE_WORD}`, searchApi));

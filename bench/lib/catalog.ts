@@ -87,7 +87,8 @@ export function gtin13(serial: number): string {
 
 /** `count` products (a multiple of four: styles in four sizes), deterministic. */
 export function generateProducts(count: number): FeedProduct[] {
-  if (count % SIZES.length !== 0) throw new Error(`product count ${count} is not a multiple of ${SIZES.length}`);
+  if (count % SIZES.length !== 0)
+    throw new Error(`product count ${count} is not a multiple of ${SIZES.length}`);
   const products: FeedProduct[] = [];
   for (let style = 0; style < count / SIZES.length; style++) {
     const department = DEPARTMENTS[style % DEPARTMENTS.length] ?? DEPARTMENTS[0];
@@ -193,7 +194,11 @@ export interface ImportOutcome {
  * Imports a CSV feed the way `backroom import products FILE` does: startImport without queueing, then
  * runImport in this process, then the import's outcome and first errors.
  */
-export async function importFeed(platform: Platform, tenantId: string, source: string): Promise<ImportOutcome> {
+export async function importFeed(
+  platform: Platform,
+  tenantId: string,
+  source: string,
+): Promise<ImportOutcome> {
   const system = <T>(work: Parameters<typeof asSystem<T>>[3]) =>
     asSystem(platform, tenantId, 'cli:import', work);
   const begin = performance.now();
