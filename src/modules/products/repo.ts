@@ -102,14 +102,17 @@ export function productsWithSkus(tx: Tx, skus: readonly string[]) {
     .execute();
 }
 
-/** Which live products already carry any of these GTINs. */
+/**
+ * Which live products already carry any of these GTINs. Under row-level security the products_gtins index
+ * cannot serve `gtins && …` (the array operators are not leakproof), so the tenant's products are scanned
+ * either way; comparing each unnested GTIN with `= any`, which PostgreSQL hashes, costs far less per row
+ * than an overlap test against the whole list.
+ */
 export async function productsWithGtins(tx: Tx, gtins: readonly string[]) {
   if (gtins.length === 0) return [];
   const { rows } = await sql<{ gtin: string; productId: string }>`
     select gtin, product_id from products, unnest(gtins) as gtin
-    where gtins && ${sql.val(gtins)}::text[] and gtin = any(${sql.val(gtins)}::text[]) and deleted_at is null`.execute(
-    tx,
-  );
+    where gtin = any(${sql.val(gtins)}::text[]) and deleted_at is null`.execute(tx);
   return rows;
 }
 

@@ -18,6 +18,8 @@ const options: sanitizeHtml.IOptions = {
  */
 export function sanitizeDescription(html: string): { html: string; changed: boolean } {
   const clean = sanitizeHtml(html, options).trim();
+  // Most descriptions are clean already (every one of a re-imported export is): nothing to compare then.
+  if (clean === html) return { html: clean, changed: false };
   return { html: clean, changed: normalise(clean) !== normalise(html) };
 }
 
