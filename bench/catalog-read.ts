@@ -29,20 +29,23 @@ const COLUMNS = `"product_id", "sku", "gtins", "name", "description_html", "bran
   "images", "weight_grams", "dimensions_mm", "list_price", "currency", "created_at", "updated_at", "deleted_at"`;
 
 // What GET /merchant/v1/products?categoryId= runs inside its tenant transaction, with the tenant that row-level
-// security adds: the service's lookup of the category and its descendants (categories' findSubtree), then
-// listProductRows with those ids and limit + 1 rows. Backroom sends them as two statements; here the lookup
-// is a CTE of the one statement, so the baseline does the same database work in one round trip.
-// $1 tenant, $2 category, $3 the recursion limit (64), $4 the row limit.
-const CATEGORY_SQL = `with recursive "subtree"("category_id", "level") as (
+// security adds: listProductRows with the ids of the category and its descendants, and limit + 1 rows. The
+// service first looks those ids up (categories' findSubtree, a second statement); here they are looked up once
+// beforehand and passed in, so the baseline does one round trip less. (A recursive CTE in the same statement
+// would hide the ids from the planner, which then picks a slower plan than Backroom gets.)
+// $1 tenant, $2 the category and its descendants, $3 the row limit.
+const CATEGORY_SQL = `select ${COLUMNS} from "products"
+  where "tenant_id" = $1 and "deleted_at" is null and category_ids && $2::text[]
+  order by "product_id" limit $3`;
+
+// The service's descendants lookup (findSubtree), with the tenant; run once, before the load.
+const SUBTREE_SQL = `with recursive "subtree"("category_id", "level") as (
     select "category_id", 0 as "level" from "categories" where "tenant_id" = $1 and "category_id" = $2
     union all
     select "categories"."category_id", subtree.level + 1 as "level" from "subtree"
       inner join "categories" on "categories"."parent_id" = "subtree"."category_id"
-      where "categories"."tenant_id" = $1 and "subtree"."level" < $3)
-  select ${COLUMNS} from "products"
-  where "tenant_id" = $1 and "deleted_at" is null
-    and category_ids && array(select "category_id" from "subtree")::text[]
-  order by "product_id" limit $4`;
+      where "categories"."tenant_id" = $1 and "subtree"."level" < 64)
+  select "category_id", "level" from "subtree" order by "level", "category_id"`;
 
 // What GET /merchant/v1/products?q= runs (listProductRows' text match: name words by prefix, a SKU prefix or a
 // whole GTIN), with the tenant. $1 tenant, $2 the tsquery, $3 the SKU pattern, $4 the raw text, $5 the row limit.
@@ -107,7 +110,10 @@ async function main(): Promise<void> {
   const token = await accessToken(backroom.url, merchant.client);
   const auth = { authorization: `Bearer ${token}` };
   const categoryUrl = `${backroom.url}/merchant/v1/products?categoryId=${SAMPLE_DEPARTMENT}&limit=${PAGE}`;
-  const categoryValues = [tenantId, SAMPLE_DEPARTMENT, 64, PAGE + 1];
+  const subtree = await client.query<{ category_id: string }>(SUBTREE_SQL, [tenantId, SAMPLE_DEPARTMENT]);
+  const categoryIds = subtree.rows.map((row) => row.category_id);
+  log(`${SAMPLE_DEPARTMENT} and its descendants: ${categoryIds.join(', ')}`);
+  const categoryValues = [tenantId, categoryIds, PAGE + 1];
   const searchUrl = `${backroom.url}/merchant/v1/products?q=${SAMPLE_WORD}&limit=${PAGE}`;
   const searchValues = [tenantId, `${SAMPLE_WORD}:*`, `${SAMPLE_WORD}%`, SAMPLE_WORD, PAGE + 1];
   await expectSamePage('category', categoryUrl, auth, client, CATEGORY_SQL, categoryValues);
@@ -123,7 +129,7 @@ async function main(): Promise<void> {
     settings,
     PAGE + 1,
   );
-  log(describe('pg select (category subtree + products)', categoryQuery));
+  log(describe('pg select (products in the categories)', categoryQuery));
   const searchApi = await httpLoad({ url: searchUrl, headers: auth, settings });
   log(describe(`Backroom GET products?q=${SAMPLE_WORD}`, searchApi));
   const searchQuery = await pgQueryLoad(postgres.databaseUrl, SEARCH_SQL, searchValues, settings, PAGE + 1);
