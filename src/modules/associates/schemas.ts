@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { booleanQuery } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 import { storeIdSchema } from '../stores/schemas.ts';
 
@@ -95,10 +96,7 @@ export const associateListQuery = z.strictObject({
   ...pageQuery,
   storeId: storeIdSchema.optional().describe('Only associates who work in this store.'),
   associateId: associateIdSchema.optional(),
-  active: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  active: booleanQuery,
 });
 
 export const associateParams = z.strictObject({ associateId: associateIdSchema });

@@ -1,10 +1,8 @@
 import { z } from 'zod';
+import { merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 
-export const attributeSetIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
-  .describe("The merchant's own id for the attribute set.");
+export const attributeSetIdSchema = merchantKey("The merchant's own id for the attribute set.");
 
 export const attributeTypeSchema = z
   .enum(['text', 'number', 'boolean', 'list'])

@@ -1,13 +1,11 @@
 import { z } from 'zod';
+import { booleanQuery, merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 
 /** Departments are depth 1; a category may sit at most this many levels deep, its department included. */
 export const MAX_CATEGORY_DEPTH = 5;
 
-export const categoryIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
-  .describe("The merchant's own id for the category or department.");
+export const categoryIdSchema = merchantKey("The merchant's own id for the category or department.");
 
 const fields = {
   name: z.string().trim().min(1).max(200),
@@ -84,11 +82,6 @@ export const categorySchema = z
       updatedAt: 1763800000000,
     },
   });
-
-const booleanQuery = z
-  .enum(['true', 'false'])
-  .transform((value) => value === 'true')
-  .optional();
 
 export const categoryListQuery = z
   .strictObject({

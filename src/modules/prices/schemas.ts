@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { bulkBody, bulkResultSchema } from '../../platform/http/bulk.ts';
-import { productIdSchema } from '../products/schemas.ts';
+import { currencyCode } from '../../platform/http/fields.ts';
+import { productIdSchema, productIdsQuery } from '../products/schemas.ts';
 import { storeIdSchema } from '../stores/schemas.ts';
-
-const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 /** The latest instant PostgreSQL and JavaScript dates agree on comfortably: 9999-12-31T23:59:59.999Z. */
 const LATEST = 253_402_300_799_999;
@@ -41,9 +40,7 @@ export const storeProductPriceInput = z
       .describe(
         `Shown with the product at this store, at most ${MAX_BANNER_LENGTH} characters; "" clears it.`,
       ),
-    currency: z
-      .string()
-      .refine((code) => currencies.has(code), 'must be an ISO 4217 currency code such as USD')
+    currency: currencyCode
       .optional()
       .describe("Optional check: when given it must be the store's currency, which prices are always in."),
   })
@@ -115,11 +112,7 @@ export const storePriceBulkResult = bulkResultSchema(storePriceSchema, 'storeId/
 
 export const storeProductPricesQuery = z.strictObject({
   storeId: storeIdSchema,
-  productIds: z
-    .string()
-    .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))].filter(Boolean))
-    .pipe(z.array(productIdSchema).min(1).max(20, 'must not name more than 20 products'))
-    .describe('Comma-separated, at most 20.'),
+  productIds: productIdsQuery,
   at: z.coerce
     .number()
     .int()

@@ -1,17 +1,10 @@
 import { z } from 'zod';
 import { bulkBody, bulkResultSchema } from '../../platform/http/bulk.ts';
+import { booleanQuery, commaSeparated, currencyCode, merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 import { isGtin } from './gtin.ts';
 
-const currencies = new Set(Intl.supportedValuesOf('currency'));
-
-export const merchantId = (what: string) =>
-  z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
-    .describe(`The merchant's own ${what}.`);
-
-export const productIdSchema = merchantId('id for the product');
+export const productIdSchema = merchantKey("The merchant's own id for the product.");
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 
@@ -50,13 +43,15 @@ const fields = {
   manufacturer: text(120),
   status: z.enum(['active', 'inactive']),
   taxClass: text(64).describe('The tax class the store tax rates apply to, such as `standard` or `food`.'),
-  variantGroupId: merchantId('id for the group of variants (such as one shirt in every size and colour)'),
+  variantGroupId: merchantKey(
+    "The merchant's own id for the group of variants (such as one shirt in every size and colour).",
+  ),
   variantAttributes: z
     .record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), text(120))
     .describe('What tells the variants of a group apart, such as `{ "size": "M", "colour": "Blue" }`.'),
-  categoryIds: z.array(merchantId('category id')).max(50),
+  categoryIds: z.array(merchantKey("The merchant's own category id.")).max(50),
   attributeSetIds: z
-    .array(merchantId('attribute set id'))
+    .array(merchantKey("The merchant's own attribute set id."))
     .max(10)
     .describe('The attribute sets whose attributes the product carries; the first is the primary set.'),
   attributes: z
@@ -66,10 +61,7 @@ const fields = {
   weightGrams: z.number().int().min(0).max(10_000_000),
   dimensionsMm: dimensionsSchema,
   listPrice: z.number().int().min(0, 'must not be negative').max(1e12).describe('Minor units (cents).'),
-  currency: z
-    .string()
-    .refine((code) => currencies.has(code), 'must be an ISO 4217 currency code such as USD')
-    .describe('ISO 4217 code of listPrice.'),
+  currency: currencyCode.describe('ISO 4217 code of listPrice.'),
 };
 
 /** Fields every product may carry besides its ids; shared by create, update and the catalog feed. */
@@ -205,16 +197,15 @@ export const productBulkResult = bulkResultSchema(productSchema, 'productId').me
   },
 });
 
-const commaList = (max: number, what: string) =>
-  z
-    .string()
-    .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))].filter(Boolean))
-    .pipe(z.array(productIdSchema).min(1).max(max, `must not name more than ${max} ${what}`));
+/** The `productIds` of queries that look up several products: at most 20, as the reference sets. */
+export const productIdsQuery = commaSeparated(productIdSchema, 20, 'products');
 
 export const productListQuery = z.strictObject({
   ...pageQuery,
-  productIds: commaList(20, 'products').optional().describe('Comma-separated, at most 20.'),
-  categoryId: merchantId('category id').optional().describe('Products in the category or below it.'),
+  productIds: productIdsQuery.optional(),
+  categoryId: merchantKey("The merchant's own category id.")
+    .optional()
+    .describe('Products in the category or below it.'),
   brand: z.string().max(120).optional(),
   status: fields.status.optional(),
   q: z.string().trim().min(1).max(200).optional().describe('Words of the name, a SKU prefix, or a GTIN.'),
@@ -226,11 +217,9 @@ export const productListQuery = z.strictObject({
     .describe(
       'Epoch milliseconds; the list is then ordered by updatedAt, oldest first, for incremental sync.',
     ),
-  includeDeleted: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional()
-    .describe('Also list deleted products (with deletedAt), so a sync can remove them.'),
+  includeDeleted: booleanQuery.describe(
+    'Also list deleted products (with deletedAt), so a sync can remove them.',
+  ),
 });
 
 export const productParams = z.strictObject({ productId: productIdSchema });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
+import { booleanQuery, currencyCode, merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
-
-const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 function isTimeZone(value: string): boolean {
   try {
@@ -12,10 +11,7 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const storeIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1–64 letters, digits, dots, dashes or underscores')
-  .describe("The merchant's own id for the location.");
+export const storeIdSchema = merchantKey("The merchant's own id for the location.");
 
 export const storeTypeSchema = z
   .enum(['store', 'ecommerce', 'warehouse'])
@@ -37,10 +33,7 @@ const fields = {
   type: storeTypeSchema,
   address: addressSchema,
   timezone: z.string().refine(isTimeZone, 'must be an IANA time zone such as America/New_York'),
-  currency: z
-    .string()
-    .refine((code) => currencies.has(code), 'must be an ISO 4217 currency code such as USD')
-    .describe('ISO 4217 code of the currency the location sells in.'),
+  currency: currencyCode.describe('ISO 4217 code of the currency the location sells in.'),
   phone: z.string().trim().min(3).max(40),
   email: z.email(),
   active: z.boolean(),
@@ -97,10 +90,7 @@ export const storeSchema = z
 export const storeListQuery = z.strictObject({
   ...pageQuery,
   type: storeTypeSchema.optional(),
-  active: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  active: booleanQuery,
 });
 
 export const storeParams = z.strictObject({ storeId: storeIdSchema });

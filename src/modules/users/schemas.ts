@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/scopes.ts';
+import { booleanQuery } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 
 const userIdSchema = z.string().min(1).max(100).describe("The user's id, a UUID Backroom assigned.");
@@ -83,10 +84,7 @@ export const updatedUserSchema = z
 export const userListQuery = z.strictObject({
   ...pageQuery,
   role: userRoleSchema.optional(),
-  active: z
-    .enum(['true', 'false'])
-    .transform((value) => value === 'true')
-    .optional(),
+  active: booleanQuery,
 });
 
 export const userParams = z.strictObject({ userId: userIdSchema });
