@@ -1,4 +1,5 @@
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.ts';
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
@@ -120,15 +121,8 @@ export async function updateAssociate(ctx: Ctx, update: AssociateUpdate): Promis
   }
   const current = await repo.findAssociate(ctx.tx, update.associateId, { lock: true });
   if (!current) throw notFound(update.associateId);
-  const next: repo.AssociateValues = { ...current };
-  const changed: string[] = [];
-  for (const field of updatable) {
-    const value = update[field];
-    if (value === undefined) continue;
-    if (JSON.stringify(value) === JSON.stringify(current[field])) continue;
-    Object.assign(next, { [field]: value });
-    changed.push(field);
-  }
+  const { next, changed: fields } = applyChanges(current, update, updatable);
+  const changed: string[] = [...fields];
   const pinHash = await nextPinHash(current.pinHash, update.pin);
   if (pinHash !== undefined) {
     next.pinHash = pinHash;

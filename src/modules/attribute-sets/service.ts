@@ -1,3 +1,4 @@
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
@@ -65,23 +66,15 @@ export async function getAttributeSet(ctx: Ctx, attributeSetId: string): Promise
 export async function updateAttributeSet(ctx: Ctx, update: AttributeSetUpdate): Promise<AttributeSet> {
   const current = await repo.findAttributeSet(ctx.tx, update.attributeSetId, { lock: true });
   if (!current) throw notFound(update.attributeSetId);
-  const next: repo.AttributeSetValues = {
-    attributeSetId: current.attributeSetId,
-    name: current.name,
-    attributes: toDefinitions(current.attributes),
-  };
-  const changed: string[] = [];
-  if (update.name !== undefined && update.name !== current.name) {
-    next.name = update.name;
-    changed.push('name');
-  }
-  if (update.attributes !== undefined) {
-    const attributes = toDefinitions(update.attributes);
-    if (JSON.stringify(attributes) !== JSON.stringify(next.attributes)) {
-      next.attributes = attributes;
-      changed.push('attributes');
-    }
-  }
+  const { next, changed } = applyChanges<repo.AttributeSetValues, 'name' | 'attributes'>(
+    {
+      attributeSetId: current.attributeSetId,
+      name: current.name,
+      attributes: toDefinitions(current.attributes),
+    },
+    { name: update.name, attributes: update.attributes && toDefinitions(update.attributes) },
+    ['name', 'attributes'],
+  );
   if (changed.length === 0) return toAttributeSet(current);
   const attributeSet = toAttributeSet(
     await repo.updateAttributeSetRow(ctx.tx, current.attributeSetId, next, ctx.now()),

@@ -1,3 +1,4 @@
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
@@ -171,14 +172,7 @@ export async function updateCategory(ctx: Ctx, update: CategoryUpdate): Promise<
   await repo.lockCategoryTree(ctx.tx, ctx.tenantId);
   const current = await repo.findCategory(ctx.tx, update.categoryId, { lock: true });
   if (!current) throw notFound(update.categoryId);
-  const next: repo.CategoryValues = { ...current };
-  const changed: string[] = [];
-  for (const field of updatable) {
-    const value = update[field];
-    if (value === undefined || value === current[field]) continue;
-    Object.assign(next, { [field]: value });
-    changed.push(field);
-  }
+  const { next, changed } = applyChanges(current, update, updatable);
   if (changed.length === 0) return getCategory(ctx, current.categoryId);
 
   const moved = changed.includes('parentId');

@@ -1,10 +1,10 @@
+import { canonicalJson } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { FieldError } from '../../platform/http/problems.ts';
 import type { AttributeDefinition } from '../attribute-sets/repo.ts';
 import { findAttributeSets } from '../attribute-sets/service.ts';
 import { attributeErrors, type SetAttributeDefinition } from '../attribute-sets/validate-attributes.ts';
 import { categoryStates } from '../categories/service.ts';
-import { canonicalJson } from './mapping.ts';
 import * as repo from './repo.ts';
 
 /** A product about to be written, at its position in the request. */

@@ -1,3 +1,4 @@
+import { canonicalJson } from '../../platform/changes.ts';
 import type { ProductRow, ProductValues } from './repo.ts';
 import type { NewProduct, Product, ProductUpdate } from './schemas.ts';
 
@@ -102,13 +103,4 @@ export function changedFields(before: ProductValues, after: ProductValues): stri
   return (Object.keys(after) as (keyof ProductValues)[])
     .filter((field) => canonicalJson(before[field]) !== canonicalJson(after[field]))
     .map((field) => apiName[field] ?? field);
-}
-
-/** JSON with object keys sorted, so values read back from jsonb compare equal to the ones written. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, field) =>
-    field && typeof field === 'object' && !Array.isArray(field)
-      ? Object.fromEntries(Object.entries(field).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : field,
-  );
 }

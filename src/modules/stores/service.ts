@@ -1,3 +1,4 @@
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
@@ -65,15 +66,7 @@ const updatable = ['name', 'type', 'address', 'timezone', 'currency', 'phone', '
 export async function updateStore(ctx: Ctx, update: StoreUpdate): Promise<Store> {
   const current = await repo.findStore(ctx.tx, update.storeId, { lock: true });
   if (!current) throw notFound(update.storeId);
-  const next: repo.StoreValues = { ...current };
-  const changed: string[] = [];
-  for (const field of updatable) {
-    const value = update[field];
-    if (value === undefined) continue;
-    if (JSON.stringify(value) === JSON.stringify(current[field])) continue;
-    Object.assign(next, { [field]: value });
-    changed.push(field);
-  }
+  const { next, changed } = applyChanges(current, update, updatable);
   if (changed.length === 0) return toStore(current);
   const store = toStore(await repo.updateStoreRow(ctx.tx, update.storeId, next, ctx.now()));
   await emit(ctx, { type: 'store.updated', subject: store.storeId, data: { store, changed } });

@@ -1,4 +1,5 @@
 import { insertUser, issueTemporaryPassword } from '../../platform/auth/users.ts';
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
@@ -73,14 +74,12 @@ const updatable = ['name', 'role', 'active'] as const;
 export async function updateUser(ctx: Ctx, update: UserUpdate): Promise<UpdatedUser> {
   await repo.lockSystemAdmins(ctx.tx, ctx.tenantId);
   const current = await existingUser(ctx, update.userId, { lock: true });
-  const next: repo.UserValues = { name: current.name, role: current.role, active: current.active };
-  const changed: string[] = [];
-  for (const field of updatable) {
-    const value = update[field];
-    if (value === undefined || value === current[field]) continue;
-    Object.assign(next, { [field]: value });
-    changed.push(field);
-  }
+  const { next, changed: fields } = applyChanges(
+    { name: current.name, role: current.role, active: current.active },
+    update,
+    updatable,
+  );
+  const changed: string[] = [...fields];
   if (isActiveAdmin(current) && !isActiveAdmin(next)) {
     const field = next.active ? 'body.role' : 'body.active';
     await assertAnotherActiveAdmin(ctx, current.id, next.active ? 'demote' : 'deactivate', field);
