@@ -131,3 +131,21 @@ export function useAppWithMerchant(options: Parameters<typeof startTestApp>[0] =
   afterAll(() => setup.t?.close());
   return setup;
 }
+
+export interface RecordedEvent {
+  type: string;
+  data: Record<string, any>;
+}
+
+/** The events recorded about one subject (a storeId, productId, …) of a merchant, oldest first. */
+export async function eventsFor(
+  setup: AppWithMerchant,
+  subject: string,
+  merchant: TestMerchant = setup.merchant,
+): Promise<RecordedEvent[]> {
+  const { rows } = await setup.t.database.pool.query(
+    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
+    [merchant.tenant.id, subject],
+  );
+  return rows;
+}

@@ -7,6 +7,7 @@ import { asSystem } from '../../src/platform/system-context.ts';
 import { allTasks } from '../../src/tasks.ts';
 import { startWorker } from '../../src/worker.ts';
 import { sampleStore, useAppWithMerchant } from '../helpers/app.ts';
+import { until } from '../helpers/until.ts';
 
 const s = useAppWithMerchant();
 let worker: Runner;
@@ -29,16 +30,6 @@ const recorder: BackroomModule = {
     },
   ],
 };
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not met before the deadline');
-}
 
 beforeAll(async () => {
   worker = await startWorker(s.t.platform, s.t.database.pool, allTasks([recorder]), createLogger('silent'));

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   createMerchant,
+  eventsFor,
   sampleStore,
   type TestMerchant,
   useAppWithMerchant,
@@ -32,14 +33,6 @@ const sample = (associateId: string, overrides: Record<string, unknown> = {}) =>
   storeIds: ['A-S1'],
   ...overrides,
 });
-
-async function eventsFor(subject: string, merchant: TestMerchant = s.merchant) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, any> }[];
-}
 
 async function pinHashOf(associateId: string): Promise<string | null> {
   const { rows } = await s.t.database.pool.query(
@@ -90,7 +83,7 @@ describe('associates', () => {
     expect(hash).toMatch(/^scrypt\$/);
     expect(hash).not.toContain('4827');
 
-    const events = await eventsFor('A-1');
+    const events = await eventsFor(s, 'A-1');
     expect(events.map((e) => e.type)).toEqual(['associate.created']);
     expect(events[0]?.data).toEqual({ associate });
     expect(JSON.stringify(events)).not.toContain('4827');
@@ -118,7 +111,7 @@ describe('associates', () => {
       errors: [{ field: 'body.employeeNumber', message: 'is used by another associate' }],
     });
     expect((await get('/merchant/v1/associates/A-dup2')).statusCode).toBe(404);
-    expect((await eventsFor('A-dup')).length).toBe(1);
+    expect((await eventsFor(s, 'A-dup')).length).toBe(1);
   });
 
   it('refuses storeIds that name no store with 422 unknown_reference naming each one', async () => {
@@ -193,7 +186,7 @@ describe('associates', () => {
     });
     expect(updated.json()).not.toHaveProperty('email');
     expect(updated.json().hasPin).toBe(true);
-    const events = await eventsFor('A-upd');
+    const events = await eventsFor(s, 'A-upd');
     expect(events.map((e) => e.type)).toEqual(['associate.created', 'associate.updated']);
     expect(events[1]?.data.changed).toEqual(['lastName', 'email', 'storeIds', 'pin']);
     expect(JSON.stringify(events)).not.toMatch(/5190|7362|pinHash|scrypt/);
@@ -203,12 +196,12 @@ describe('associates', () => {
     const unchanged = await put({ associateId: 'A-upd', lastName: 'Ortiz', pin: '7362' });
     expect(unchanged.statusCode).toBe(200);
     expect(unchanged.json().updatedAt).toBe(updated.json().updatedAt);
-    expect((await eventsFor('A-upd')).length).toBe(2);
+    expect((await eventsFor(s, 'A-upd')).length).toBe(2);
 
     const cleared = await put({ associateId: 'A-upd', pin: null });
     expect(cleared.json().hasPin).toBe(false);
     expect(await pinHashOf('A-upd')).toBeNull();
-    expect((await eventsFor('A-upd'))[2]?.data.changed).toEqual(['pin']);
+    expect((await eventsFor(s, 'A-upd'))[2]?.data.changed).toEqual(['pin']);
   });
 
   it('gives an employee number to one of several concurrent requests, answering the others 409', async () => {
@@ -257,7 +250,7 @@ describe('associates', () => {
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(deleted.json());
     expect((await get('/merchant/v1/associates/A-del')).json().active).toBe(false);
-    const events = await eventsFor('A-del');
+    const events = await eventsFor(s, 'A-del');
     expect(events.map((e) => e.type)).toEqual(['associate.created', 'associate.deactivated']);
     expect(events[1]?.data).toEqual({ associate: deleted.json() });
     expect((await deactivate('NOPE')).statusCode).toBe(404);
@@ -340,7 +333,7 @@ describe('associates', () => {
     expect(sameIds.statusCode).toBe(201);
     expect(sameIds.json().hasPin).toBe(false);
     expect((await get('/merchant/v1/associates/A-1')).json().hasPin).toBe(true);
-    expect((await eventsFor('A-1', other)).map((e) => e.type)).toEqual(['associate.created']);
+    expect((await eventsFor(s, 'A-1', other)).map((e) => e.type)).toEqual(['associate.created']);
   });
 
   it('needs associates:write to change associates', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import {
+  createMerchant,
+  eventsFor,
+  type TestMerchant,
+  useAppWithMerchant,
+} from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -27,14 +32,6 @@ const apparel = (attributeSetId: string, overrides: Record<string, unknown> = {}
   ...overrides,
 });
 
-async function eventsFor(subject: string) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [s.merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, unknown> }[];
-}
-
 const fieldsOf = (body: { errors: { field: string }[] }) => body.errors.map((e) => e.field);
 
 describe('attribute sets', () => {
@@ -55,7 +52,7 @@ describe('attribute sets', () => {
     expect(fetched.statusCode).toBe(200);
     expect(fetched.json()).toEqual(body);
 
-    const events = await eventsFor('apparel');
+    const events = await eventsFor(s, 'apparel');
     expect(events.map((e) => e.type)).toEqual(['attribute_set.created']);
     expect(events[0]?.data).toEqual({ attributeSet: body });
   });
@@ -66,7 +63,7 @@ describe('attribute sets', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'already_exists' });
     expect((await get('/merchant/v1/attributesets/dup')).json().name).toBe('Set dup');
-    expect((await eventsFor('dup')).length).toBe(1);
+    expect((await eventsFor(s, 'dup')).length).toBe(1);
   });
 
   it('rejects bad definitions with 400 naming each field, and writes nothing', async () => {
@@ -154,7 +151,7 @@ describe('attribute sets', () => {
     expect(unchanged.statusCode).toBe(200);
     expect(unchanged.json().updatedAt).toBe(replaced.json().updatedAt);
 
-    const events = await eventsFor('shoes');
+    const events = await eventsFor(s, 'shoes');
     expect(events.map((e) => e.type)).toEqual([
       'attribute_set.created',
       'attribute_set.updated',

@@ -1,6 +1,7 @@
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { until } from '../../../test/helpers/until.ts';
 import { createLogger } from '../../platform/observability/logger.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { allTasks } from '../../tasks.ts';
@@ -25,16 +26,6 @@ beforeAll(async () => {
   });
 });
 afterAll(() => worker?.stop());
-
-async function until<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('condition not met before the deadline');
-}
 
 function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, merchant?: TestMerchant) {
   const headers = (merchant ?? s.merchant).auth;

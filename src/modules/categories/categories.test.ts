@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import {
+  createMerchant,
+  eventsFor,
+  type TestMerchant,
+  useAppWithMerchant,
+} from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -32,14 +37,6 @@ async function chain(...ids: string[]) {
   }
 }
 
-async function eventsFor(subject: string) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [s.merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, unknown> }[];
-}
-
 const ids = (body: { data: { categoryId: string }[] }) => body.data.map((c) => c.categoryId);
 
 describe('categories', () => {
@@ -66,7 +63,7 @@ describe('categories', () => {
     expect(fetched.statusCode).toBe(200);
     expect(fetched.json()).toEqual(body);
 
-    const events = await eventsFor('MENS-SHIRTS');
+    const events = await eventsFor(s, 'MENS-SHIRTS');
     expect(events.map((e) => e.type)).toEqual(['category.created']);
     expect(events[0]?.data).toEqual({ category: body });
   });
@@ -77,7 +74,7 @@ describe('categories', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'already_exists' });
     expect((await get('/merchant/v1/categories/DUP')).json().name).toBe('Category DUP');
-    expect((await eventsFor('DUP')).length).toBe(1);
+    expect((await eventsFor(s, 'DUP')).length).toBe(1);
   });
 
   it('refuses an unknown parent with 422 naming body.parentId, on create and on move', async () => {
@@ -132,7 +129,7 @@ describe('categories', () => {
 
     const c1 = (await get('/merchant/v1/categories/C1')).json();
     expect(c1).toMatchObject({ name: 'Category C1', path: [], depth: 1 });
-    expect((await eventsFor('C1')).map((e) => e.type)).toEqual(['category.created']);
+    expect((await eventsFor(s, 'C1')).map((e) => e.type)).toEqual(['category.created']);
   });
 
   it('moves a category with its subtree and emits category.updated and category.moved', async () => {
@@ -147,13 +144,13 @@ describe('categories', () => {
       depth: 3,
     });
 
-    const events = await eventsFor('TOPS');
+    const events = await eventsFor(s, 'TOPS');
     expect(events.map((e) => e.type)).toEqual(['category.created', 'category.moved', 'category.updated']);
     expect(events[1]?.data).toEqual({ from: null, to: 'WOMENS' });
     expect(events[2]?.data).toEqual({ category: moved.json(), changed: ['parentId', 'position'] });
 
     const again = await put({ categoryId: 'TOPS', parentId: 'KIDS' });
-    expect((await eventsFor('TOPS')).at(-2)?.data).toEqual({ from: 'WOMENS', to: 'KIDS' });
+    expect((await eventsFor(s, 'TOPS')).at(-2)?.data).toEqual({ from: 'WOMENS', to: 'KIDS' });
     expect(again.json().path).toEqual(['KIDS']);
 
     const toDepartment = await put({ categoryId: 'TOPS', parentId: null });
@@ -163,7 +160,7 @@ describe('categories', () => {
 
     const unchanged = await put({ categoryId: 'TOPS', parentId: null, position: 2 });
     expect(unchanged.json().updatedAt).toBe(toDepartment.json().updatedAt);
-    expect((await eventsFor('TOPS')).length).toBe(7);
+    expect((await eventsFor(s, 'TOPS')).length).toBe(7);
   });
 
   it('renames without a move event', async () => {
@@ -171,7 +168,7 @@ describe('categories', () => {
     const renamed = await put({ categoryId: 'RN', name: 'Renamed' });
     expect(renamed.statusCode).toBe(200);
     expect(renamed.json().name).toBe('Renamed');
-    const events = await eventsFor('RN');
+    const events = await eventsFor(s, 'RN');
     expect(events.map((e) => e.type)).toEqual(['category.created', 'category.updated']);
     expect(events[1]?.data.changed).toEqual(['name']);
   });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { createMerchant, eventsFor, sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -23,14 +23,6 @@ async function priceOf(storeId: string, productId: string, at?: number) {
   const response = await pricesAt(storeId, [productId], at);
   expect(response.statusCode).toBe(200);
   return response.json().data[0];
-}
-
-async function eventsFor(subject: string) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, id',
-    [s.merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, any> }[];
 }
 
 const product = (productId: string, overrides: Record<string, unknown> = {}) => ({
@@ -190,7 +182,7 @@ describe('store prices', () => {
       errors: [{ field: 'body.storeProducts.1.currency', message: expect.stringContaining('sells in EUR') }],
     });
     expect(await priceOf('PAR-01', 'CAP')).toMatchObject({ priceSource: 'none' });
-    expect(await eventsFor('PAR-01/CAP')).toEqual([]);
+    expect(await eventsFor(s, 'PAR-01/CAP')).toEqual([]);
   });
 
   it('keeps absent fields, clears nulls, and emits price.updated only for real changes', async () => {
@@ -207,7 +199,7 @@ describe('store prices', () => {
     expect(result.item).not.toHaveProperty('salePrice');
     expect(result.warnings).toEqual([expect.stringContaining('no salePrice')]);
 
-    const events = await eventsFor('NYC-01/TEE');
+    const events = await eventsFor(s, 'NYC-01/TEE');
     expect(events.map((event) => event.type)).toEqual(['price.updated', 'price.updated']);
     expect(events[0]?.data).toMatchObject({
       storeId: 'NYC-01',
@@ -227,8 +219,8 @@ describe('store prices', () => {
     ]);
     expect(again.json().summary).toMatchObject({ unchanged: 2, updated: 0, created: 0 });
     expect(again.json().results[0].item.updatedAt).toBe(result.item.updatedAt);
-    expect(await eventsFor('NYC-01/TEE')).toHaveLength(2);
-    expect(await eventsFor('NYC-01/CAP')).toHaveLength(1);
+    expect(await eventsFor(s, 'NYC-01/TEE')).toHaveLength(2);
+    expect(await eventsFor(s, 'NYC-01/CAP')).toHaveLength(1);
   });
 
   it('checks the sale window against the stored bound, warns about a sale above list, limits banners', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { createMerchant, eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -12,14 +12,6 @@ const product = (productId: string, overrides: Record<string, unknown> = {}) => 
   name: `Product ${productId}`,
   ...overrides,
 });
-
-async function eventsFor(subject: string) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, id',
-    [s.merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, any> }[];
-}
 
 describe('products', () => {
   it('creates products with every field, answers per item, and emits product.created', async () => {
@@ -79,7 +71,7 @@ describe('products', () => {
 
     const fetched = await call('GET', '/merchant/v1/products/TEE-M');
     expect(fetched.json()).toEqual(item);
-    const events = await eventsFor('TEE-M');
+    const events = await eventsFor(s, 'TEE-M');
     expect(events.map((event) => event.type)).toEqual(['product.created']);
     expect(events[0]?.data.product).toEqual(item);
   });
@@ -129,7 +121,7 @@ describe('products', () => {
       errors: [{ field: 'body.products.1.sku', message: expect.stringContaining('already belongs') }],
     });
     expect((await call('GET', '/merchant/v1/products/AON-1')).statusCode).toBe(404);
-    expect(await eventsFor('AON-1')).toEqual([]);
+    expect(await eventsFor(s, 'AON-1')).toEqual([]);
   });
 
   it('strips scripts from descriptions before storing them, and says so', async () => {
@@ -170,12 +162,12 @@ describe('products', () => {
     expect(results[0].item.primaryImage.url).toBe('https://img.example.com/c.jpg');
     expect(results[0].item.listPrice).toBe(2400);
     expect(results[2].error.code).toBe('not_found');
-    const events = await eventsFor('TEE-M');
+    const events = await eventsFor(s, 'TEE-M');
     expect(events.at(-1)).toMatchObject({
       type: 'product.updated',
       data: { changed: ['name', 'brand', 'images'] },
     });
-    expect((await eventsFor('TEE-L')).map((event) => event.type)).toEqual(['product.created']);
+    expect((await eventsFor(s, 'TEE-L')).map((event) => event.type)).toEqual(['product.created']);
   });
 
   it('deletes products, frees their SKU, and lists them only with includeDeleted', async () => {
@@ -183,7 +175,7 @@ describe('products', () => {
     const deleted = await call('DELETE', '/merchant/v1/products', { productIds: ['DEL-1', 'NOPE'] });
     expect(deleted.json().results.map((r: { status: string }) => r.status)).toEqual(['deleted', 'failed']);
     expect((await call('GET', '/merchant/v1/products/DEL-1')).statusCode).toBe(404);
-    expect((await eventsFor('DEL-1')).map((event) => event.type)).toEqual([
+    expect((await eventsFor(s, 'DEL-1')).map((event) => event.type)).toEqual([
       'product.created',
       'product.deleted',
     ]);

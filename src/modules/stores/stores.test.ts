@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { eventsFor, sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -18,14 +18,6 @@ const put = (body: unknown) =>
     payload: body as object,
   });
 const get = (url: string) => s.t.app.inject({ method: 'GET', url, headers: s.merchant.auth });
-
-async function eventsFor(subject: string) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [s.merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, unknown> }[];
-}
 
 describe('stores', () => {
   it('creates a store, returns it with epoch-millisecond times, and emits store.created', async () => {
@@ -47,7 +39,7 @@ describe('stores', () => {
     expect(fetched.statusCode).toBe(200);
     expect(fetched.json()).toEqual(store);
 
-    const events = await eventsFor('S-1');
+    const events = await eventsFor(s, 'S-1');
     expect(events.map((e) => e.type)).toEqual(['store.created']);
     expect(events[0]?.data).toEqual({ store });
   });
@@ -58,7 +50,7 @@ describe('stores', () => {
     expect(again.statusCode).toBe(409);
     expect(again.json()).toMatchObject({ code: 'already_exists' });
     expect((await get('/merchant/v1/stores/S-dup')).json().name).toBe('Store S-dup');
-    expect((await eventsFor('S-dup')).length).toBe(1);
+    expect((await eventsFor(s, 'S-dup')).length).toBe(1);
   });
 
   it('updates only the given fields, clears with null, and names the changed fields in store.updated', async () => {
@@ -67,14 +59,14 @@ describe('stores', () => {
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ name: 'Renamed', active: false, currency: 'USD' });
     expect(updated.json().email).toBeUndefined();
-    const events = await eventsFor('S-upd');
+    const events = await eventsFor(s, 'S-upd');
     expect(events.map((e) => e.type)).toEqual(['store.created', 'store.updated']);
     expect(events[1]?.data.changed).toEqual(['name', 'email', 'active']);
 
     const unchanged = await put({ storeId: 'S-upd', name: 'Renamed' });
     expect(unchanged.statusCode).toBe(200);
     expect(unchanged.json().updatedAt).toBe(updated.json().updatedAt);
-    expect((await eventsFor('S-upd')).length).toBe(2);
+    expect((await eventsFor(s, 'S-upd')).length).toBe(2);
   });
 
   it('answers 404 for a store that does not exist, on GET and PUT', async () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import {
+  createMerchant,
+  eventsFor,
+  type TestMerchant,
+  useAppWithMerchant,
+} from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 
@@ -50,14 +55,6 @@ async function sessionOf(user: { email: string; temporaryPassword: string }, mer
   return { authorization: `Bearer ${response.json().token}` };
 }
 
-async function eventsFor(subject: string, merchant: TestMerchant = s.merchant) {
-  const { rows } = await s.t.database.pool.query(
-    'select type, data from events where tenant_id = $1 and subject = $2 order by occurred_at, type',
-    [merchant.tenant.id, subject],
-  );
-  return rows as { type: string; data: Record<string, any> }[];
-}
-
 describe('console users', () => {
   it('creates a user with a one-time temporary password that must be changed before signing in', async () => {
     const response = await post(newUser('store_manager', { email: 'Kim@Shop.example', name: 'Kim Park' }));
@@ -92,7 +89,7 @@ describe('console users', () => {
     expect(again.json().user).toMatchObject({ id: user.userId, role: 'store_manager' });
     expect((await get(`/merchant/v1/users/${user.userId}`)).json().mustChangePassword).toBe(false);
 
-    const events = await eventsFor(user.userId);
+    const events = await eventsFor(s, user.userId);
     expect(events.map((e) => e.type)).toEqual(['user.created']);
     expect(events[0]?.data).toEqual({ user: stored });
     expect(JSON.stringify(events)).not.toContain(temporaryPassword);
@@ -144,7 +141,7 @@ describe('console users', () => {
 
     const unchanged = await put({ userId: user.userId, name: 'Renamed', resetPassword: false });
     expect(unchanged.json().updatedAt).toBe(updated.json().updatedAt);
-    const events = await eventsFor(user.userId);
+    const events = await eventsFor(s, user.userId);
     expect(events.map((e) => e.type)).toEqual(['user.created', 'user.updated']);
     expect(events[1]?.data).toEqual({ user: updated.json(), changed: ['name', 'role', 'active'] });
   });
@@ -170,7 +167,7 @@ describe('console users', () => {
     expect((await changePassword(user.email, temporaryPassword, 'Fresh-start-2031')).statusCode).toBe(200);
     expect((await signIn(user.email, 'Fresh-start-2031')).statusCode).toBe(200);
 
-    const events = await eventsFor(user.userId);
+    const events = await eventsFor(s, user.userId);
     expect(events.at(-1)?.data.changed).toEqual(['password']);
     expect(JSON.stringify(events)).not.toContain(temporaryPassword);
   });
@@ -224,7 +221,7 @@ describe('console users', () => {
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toMatchObject({ userId: admin.userId, name: 'Still admin' });
     expect((await get(`/merchant/v1/users/${admin.userId}`, merchant.auth)).statusCode).toBe(404);
-    expect((await eventsFor(admin.userId, merchant)).map((e) => e.type)).toEqual([
+    expect((await eventsFor(s, admin.userId, merchant)).map((e) => e.type)).toEqual([
       'user.created',
       'user.updated',
       'user.deleted',
