@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { runImport } from '../../src/modules/catalog-feed/run-import.ts';
 import { getImport, listImportErrors, startImport } from '../../src/modules/catalog-feed/service.ts';
 import { createCategory } from '../../src/modules/categories/service.ts';
-import { isGtin } from '../../src/modules/products/gtin.ts';
+import { isGtin, withCheckDigit } from '../../src/modules/products/gtin.ts';
 import type { Platform } from '../../src/platform/context.ts';
 import { asSystem } from '../../src/platform/system-context.ts';
 
@@ -76,13 +76,7 @@ export interface FeedProduct {
 
 /** A GTIN-13 in the GS1 range for restricted in-store numbers (200–299): 12 digits plus the check digit. */
 export function gtin13(serial: number): string {
-  const body = `200${String(serial).padStart(9, '0')}`;
-  let sum = 0;
-  for (let i = 0; i < body.length; i++) {
-    // From the right, the digits next to the check digit weigh 3, then 1, 3, 1…
-    sum += Number(body[body.length - 1 - i]) * (i % 2 === 0 ? 3 : 1);
-  }
-  return `${body}${(10 - (sum % 10)) % 10}`;
+  return withCheckDigit(`200${String(serial).padStart(9, '0')}`);
 }
 
 /** `count` products (a multiple of four: styles in four sizes), deterministic. */

@@ -3,6 +3,7 @@ import { createAttributeSet } from '../modules/attribute-sets/service.ts';
 import type { NewCategory } from '../modules/categories/schemas.ts';
 import { createCategory } from '../modules/categories/service.ts';
 import { setStorePrices } from '../modules/prices/service.ts';
+import { withCheckDigit } from '../modules/products/gtin.ts';
 import type { NewProduct } from '../modules/products/schemas.ts';
 import { saveProducts } from '../modules/products/service.ts';
 import type { Ctx } from '../platform/context.ts';
@@ -147,9 +148,7 @@ const styles: Style[] = [
 
 /** An EAN-13 in the merchant's GS1 prefix with the right check digit. */
 function gtin(sequence: number): string {
-  const body = `084000${String(sequence).padStart(6, '0')}`;
-  const sum = [...body].reduce((total, digit, index) => total + Number(digit) * (index % 2 === 0 ? 1 : 3), 0);
-  return `${body}${(10 - (sum % 10)) % 10}`;
+  return withCheckDigit(`084000${String(sequence).padStart(6, '0')}`);
 }
 
 const slug = (text: string) => text.toUpperCase().replace(/[^A-Z0-9]+/g, '');
