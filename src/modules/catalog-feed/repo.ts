@@ -66,12 +66,12 @@ export function insertImport(
     .executeTakeFirstOrThrow();
 }
 
-export function findImport(tx: Tx, id: string, options: { withSource?: boolean; lock?: boolean } = {}) {
-  const query = tx
+export function findImport(tx: Tx, id: string, options: { withSource?: boolean } = {}) {
+  return tx
     .selectFrom('catalogImports')
     .select([...columns, ...(options.withSource ? (['source'] as const) : [])])
-    .where('id', '=', id);
-  return (options.lock ? query.forUpdate() : query).executeTakeFirst();
+    .where('id', '=', id)
+    .executeTakeFirst();
 }
 
 export function updateImport(

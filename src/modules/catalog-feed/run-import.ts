@@ -26,7 +26,7 @@ export async function runImport(
   onProgress: ImportProgress = () => {},
 ): Promise<void> {
   const system = <T>(work: (ctx: Ctx) => Promise<T>) => asSystem(platform, tenantId, IMPORT_TASK, work);
-  const job = await system((ctx) => repo.findImport(ctx.tx, importId, { withSource: true, lock: true }));
+  const job = await system((ctx) => repo.findImport(ctx.tx, importId, { withSource: true }));
   if (!job || job.status === 'completed' || job.status === 'failed') return;
   let rows: FeedRow[];
   try {

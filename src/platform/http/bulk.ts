@@ -1,6 +1,4 @@
-import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Ctx } from '../context.ts';
 import { type FieldError, Problem } from './problems.ts';
 
 export const MAX_BULK_ITEMS = 500;
@@ -99,30 +97,4 @@ export function summarise<T>(results: ItemResult<T>[], allOrNothing: boolean, ke
     );
   }
   return { results: results.sort((a, b) => a.index - b.index), summary };
-}
-
-/**
- * Applies items one at a time, each inside a savepoint, so a failed item leaves no trace while the good ones
- * stay. With allOrNothing, any failure rolls back the whole request (see `summarise`).
- */
-export async function applyEach<I, T>(
-  ctx: Ctx,
-  items: readonly I[],
-  idOf: (item: I) => string,
-  apply: (item: I, index: number) => Promise<Omit<ItemResult<T>, 'index' | 'id'>>,
-  options: { allOrNothing: boolean; key: string },
-): Promise<BulkResult<T>> {
-  const results: ItemResult<T>[] = [];
-  for (const [index, item] of items.entries()) {
-    await sql`savepoint bulk_item`.execute(ctx.tx);
-    try {
-      results.push({ index, id: idOf(item), ...(await apply(item, index)) });
-      await sql`release savepoint bulk_item`.execute(ctx.tx);
-    } catch (error) {
-      if (!(error instanceof Problem)) throw error;
-      await sql`rollback to savepoint bulk_item`.execute(ctx.tx);
-      results.push(failedItem(index, idOf(item), error));
-    }
-  }
-  return summarise(results, options.allOrNothing, options.key);
 }
