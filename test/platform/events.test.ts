@@ -28,8 +28,17 @@ const recorder: BackroomModule = {
         received.push({ subscriber: 'store-recorder', event, tenantId: ctx.tenantId });
       },
     },
+    {
+      name: 'product-recorder',
+      accepts: (type) => type.startsWith('product.'),
+      async handle(ctx, event) {
+        if (failingSubjects.delete(event.subject)) throw new Error('subscriber is down');
+        received.push({ subscriber: 'product-recorder', event, tenantId: ctx.tenantId });
+      },
+    },
   ],
 };
+const failingSubjects = new Set<string>();
 
 beforeAll(async () => {
   worker = await startWorker(s.t.platform, s.t.database.pool, allTasks([recorder]), createLogger('silent'));
@@ -85,6 +94,31 @@ describe('events', () => {
     const delivery = await until(() => received.find((r) => r.event.subject === 'EV-RETRY'), 20_000);
     expect(delivery.event.type).toBe('store.created');
     expect(failuresLeft).toBe(0);
+  });
+
+  it('a bulk write is dispatched as a batch; a failure retries only the events not yet dispatched', async () => {
+    failingSubjects.add('EVB-2');
+    const products = ['EVB-1', 'EVB-2', 'EVB-3'].map((productId) => ({
+      productId,
+      sku: productId,
+      name: productId,
+    }));
+    const created = await s.t.app.inject({
+      method: 'POST',
+      url: '/merchant/v1/products',
+      headers: s.merchant.auth,
+      payload: { products },
+    });
+    expect(created.json().summary.created).toBe(3);
+    await until(async () => {
+      const { rows } = await s.t.database.pool.query(
+        `select count(*)::int as n from events where subject like 'EVB-%' and dispatched_at is null`,
+      );
+      return rows[0].n === 0 ? true : undefined;
+    });
+    const delivered = received.filter((r) => r.subscriber === 'product-recorder').map((r) => r.event.subject);
+    expect(delivered.toSorted()).toEqual(['EVB-1', 'EVB-2', 'EVB-3']);
+    expect(failingSubjects.size).toBe(0);
   });
 });
 

@@ -1,6 +1,11 @@
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import {
+  createMerchant,
+  startTestApp,
+  type TestMerchant,
+  useAppWithMerchant,
+} from '../../../test/helpers/app.ts';
 import { until } from '../../../test/helpers/until.ts';
 import { createLogger } from '../../platform/observability/logger.ts';
 import { asSystem } from '../../platform/system-context.ts';
@@ -460,5 +465,28 @@ describe('exportProducts', () => {
     expect(again[0]).toContain('variant.colour');
     expect(again).toHaveLength(count + 1);
     expect(again.find((row) => row.startsWith('MUG,'))).toContain('White');
+  });
+
+  it('takes files up to BACKROOM_FEED_LIMIT_BYTES, far above the JSON body limit, and answers 413 beyond', async () => {
+    const t = await startTestApp({
+      databaseUrl: s.t.databaseUrl,
+      env: { BACKROOM_BODY_LIMIT_BYTES: '1000', BACKROOM_FEED_LIMIT_BYTES: '5000' },
+    });
+    try {
+      const send = (rows: number) =>
+        t.app.inject({
+          method: 'POST',
+          url: '/merchant/v1/products/imports',
+          headers: { ...s.merchant.auth, 'content-type': 'text/csv' },
+          payload: `productId,sku,name\n${Array.from({ length: rows }, (_, i) => `LIM-${i},LIM-${i},Limit ${i}`).join('\n')}`,
+        });
+      const fits = await send(100);
+      expect(fits.statusCode).toBe(202);
+      const tooLarge = await send(300);
+      expect(tooLarge.statusCode).toBe(413);
+      expect(tooLarge.json().code).toBe('payload_too_large');
+    } finally {
+      await t.close();
+    }
   });
 });
