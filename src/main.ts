@@ -4,6 +4,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { connect, startBackroom } from './backroom.ts';
 import { catalogCommands } from './cli/catalog.ts';
 import { describeCredentials, isDemoSeeded, savedDemoCredentials, seedDemo } from './cli/demo.ts';
+import { inventoryCommands } from './cli/inventory.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createApiClient } from './platform/auth/clients.ts';
 import { isLicenceTier, LICENCE_TIERS } from './platform/auth/licence.ts';
@@ -224,6 +225,7 @@ program
   });
 
 catalogCommands(program, { withPlatform, tenantNamed });
+inventoryCommands(program, { withPlatform, tenantNamed });
 
 program
   .command('openapi')

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_stores.ts';
 import * as m0003 from './0003_catalog.ts';
+import * as m0004 from './0004_stock.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
   '0001_platform': m0001,
   '0002_stores': m0002,
   '0003_catalog': m0003,
+  '0004_stock': m0004,
 };

@@ -3,6 +3,7 @@ import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
+import { inventoryModule } from './inventory/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
@@ -16,6 +17,7 @@ export const modules: readonly BackroomModule[] = [
   productsModule,
   pricesModule,
   catalogFeedModule,
+  inventoryModule,
   associatesModule,
   usersModule,
 ];

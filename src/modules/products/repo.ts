@@ -92,6 +92,18 @@ export function findProductRows(tx: Tx, productIds: readonly string[], options: 
 }
 
 /** Which live products already use these SKUs. */
+/** Those of `productIds` that name live (not deleted) products. */
+export async function liveProductIds(tx: Tx, productIds: readonly string[]): Promise<string[]> {
+  if (productIds.length === 0) return [];
+  const rows = await tx
+    .selectFrom('products')
+    .select('productId')
+    .where('productId', '=', sql<string>`any(${[...productIds]}::text[])`)
+    .where('deletedAt', 'is', null)
+    .execute();
+  return rows.map((row) => row.productId);
+}
+
 export function productsWithSkus(tx: Tx, skus: readonly string[]) {
   if (skus.length === 0) return Promise.resolve([]);
   return tx
@@ -210,6 +222,30 @@ export function listProductRows(tx: Tx, filter: ProductFilter) {
     if (filter.after) query = query.where('productId', '>', filter.after.productId);
   }
   return query.execute();
+}
+
+export interface ProductMatch {
+  categoryIds?: readonly string[] | undefined;
+  brand?: string | undefined;
+  attribute?: { code: string; value: AttributeValue } | undefined;
+}
+
+/** The ids of live products matching every given criterion (all live products for none), in productId order. */
+export async function productIdsMatching(tx: Tx, match: ProductMatch): Promise<string[]> {
+  let query = tx
+    .selectFrom('products')
+    .select('productId')
+    .where('deletedAt', 'is', null)
+    .orderBy('productId');
+  if (match.categoryIds)
+    query = query.where(sql<boolean>`category_ids && ${sql.val(match.categoryIds)}::text[]`);
+  if (match.brand !== undefined) query = query.where('brand', '=', match.brand);
+  if (match.attribute) {
+    const pair = JSON.stringify({ [match.attribute.code]: match.attribute.value });
+    query = query.where(sql<boolean>`(attributes @> ${pair}::jsonb or variant_attributes @> ${pair}::jsonb)`);
+  }
+  const rows = await query.execute();
+  return rows.map((row) => row.productId);
 }
 
 /** Name words (prefix match), a SKU prefix, or an exact GTIN; each branch can use an index. */

@@ -64,6 +64,26 @@ export async function findProducts(ctx: Ctx, productIds: readonly string[]): Pro
   return new Map(rows.filter((row) => !row.deletedAt).map((row) => [row.productId, toProduct(row)]));
 }
 
+/** The productIds, of those given, that name no live product; for modules that only need to know (stock). */
+export async function missingProductIds(ctx: Ctx, productIds: readonly string[]): Promise<string[]> {
+  const unique = [...new Set(productIds)];
+  const live = new Set(await repo.liveProductIds(ctx.tx, unique));
+  return unique.filter((productId) => !live.has(productId));
+}
+
+/**
+ * The live products in a category (with its subcategories), of a brand, and/or with an attribute value
+ * (a custom or a variant attribute); every live product when nothing is given. For cycle counts.
+ */
+export async function productIdsMatching(
+  ctx: Ctx,
+  filter: { categoryId?: string; brand?: string; attribute?: { code: string; value: repo.AttributeValue } },
+): Promise<string[]> {
+  const categoryIds = filter.categoryId ? await categoryAndDescendantIds(ctx, filter.categoryId) : undefined;
+  if (categoryIds?.length === 0) return [];
+  return repo.productIdsMatching(ctx.tx, { categoryIds, brand: filter.brand, attribute: filter.attribute });
+}
+
 export async function listProducts(ctx: Ctx, query: ProductListQuery): Promise<Page<Product>> {
   const since = query.updatedSince === undefined ? undefined : new Date(query.updatedSince);
   const categoryIds = query.categoryId ? await categoryAndDescendantIds(ctx, query.categoryId) : undefined;

@@ -5,6 +5,9 @@ export const SCOPES = {
   'catalog:read': 'Read products, categories, attribute sets and store prices',
   'catalog:write': 'Create, change and delete products, categories and attribute sets; run catalog feeds',
   'prices:write': 'Set store prices, sale prices and promo banners',
+  'inventory:read': 'Read stock levels, availability, reservations, receipts, counts and transfers',
+  'inventory:write':
+    'Adjust stock, reserve it, receive shipments, run cycle counts, transfer stock and upload inventory feeds',
   'associates:read': 'Read store associates',
   'associates:write': 'Create, change and deactivate store associates',
   'users:read': 'Read console users',
@@ -29,8 +32,10 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'stores:write',
     'catalog:read',
     'prices:write',
+    'inventory:read',
+    'inventory:write',
     'associates:read',
     'associates:write',
   ],
-  associate: ['stores:read', 'catalog:read', 'associates:read'],
+  associate: ['stores:read', 'catalog:read', 'inventory:read', 'associates:read'],
 };

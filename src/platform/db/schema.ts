@@ -3,6 +3,16 @@ import type { AssociatesTable } from '../../modules/associates/repo.ts';
 import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
 import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
 import type { CategoriesTable } from '../../modules/categories/repo.ts';
+import type {
+  InventorySettingsTable,
+  StockBucketLevelsTable,
+  StockBucketsTable,
+  StockInboundTable,
+  StockLevelsTable,
+  StockMovementsTable,
+  StockReservationLinesTable,
+  StockReservationsTable,
+} from '../../modules/inventory/tables.ts';
 import type { StorePricesTable } from '../../modules/prices/repo.ts';
 import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { StoresTable } from '../../modules/stores/repo.ts';
@@ -116,4 +126,12 @@ export interface Database {
   associates: AssociatesTable;
   catalogImports: CatalogImportsTable;
   catalogImportErrors: CatalogImportErrorsTable;
+  inventorySettings: InventorySettingsTable;
+  stockBuckets: StockBucketsTable;
+  stockLevels: StockLevelsTable;
+  stockBucketLevels: StockBucketLevelsTable;
+  stockMovements: StockMovementsTable;
+  stockReservations: StockReservationsTable;
+  stockReservationLines: StockReservationLinesTable;
+  stockInbound: StockInboundTable;
 }

@@ -1,0 +1,223 @@
+import type { Ctx } from '../../platform/context.ts';
+import { type FieldError, Problem } from '../../platform/http/problems.ts';
+import { missingProductIds } from '../products/service.ts';
+import { missingStoreIds } from '../stores/service.ts';
+import * as repo from './repo.ts';
+import { refreshStatuses } from './statuses.ts';
+import type { StockStatus } from './tables.ts';
+
+export const BUILT_IN_BUCKETS = ['on_hand', 'reserved', 'damaged', 'in_transit'] as const;
+
+export interface MovementInput {
+  storeId: string;
+  productId: string;
+  /** `on_hand`, `damaged`, `in_transit` or one of the merchant's buckets; `reserved` only for reservations. */
+  bucket: string;
+  /** Signed and non-zero: +3 adds three units to the bucket. */
+  quantity: number;
+  reason: string;
+  reference?: { type: string; id: string } | undefined;
+  note?: string | undefined;
+  occurredAt?: Date | undefined;
+}
+
+export interface PostedMovement {
+  index: number;
+  storeId: string;
+  productId: string;
+  bucket: string;
+  quantity: number;
+  before: number;
+  after: number;
+  movementId: number;
+  /** The display status of the product at the location once every movement is posted. */
+  status: StockStatus;
+}
+
+export interface PostOptions {
+  /** Where an item sits in the request, for field errors: `body.inventory[3]`. */
+  field?: (index: number) => string;
+  /**
+   * Movements inventory builds itself from rows it holds (reservations): they may move the `reserved` bucket,
+   * which nothing else may, and their stores and products were checked when the rows were made.
+   */
+  trusted?: boolean;
+}
+
+export const keyOf = (key: repo.StockKey) => `${key.storeId}/${key.productId}`;
+
+export function sortedKeys(items: readonly repo.StockKey[]): repo.StockKey[] {
+  const unique = new Map(
+    items.map((item) => [keyOf(item), { storeId: item.storeId, productId: item.productId }]),
+  );
+  return [...unique.values()].sort((a, b) =>
+    a.storeId === b.storeId ? compare(a.productId, b.productId) : compare(a.storeId, b.storeId),
+  );
+}
+
+// Byte order, as PostgreSQL sorts under the C collation the keys are compared in.
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Posts movements to the ledger and their balances in one go, or throws a Problem and posts none. Each level
+ * row is locked (in key order) before it is read, so concurrent postings of the same product at the same
+ * location take turns and every balance stays the running sum of its movements.
+ */
+export async function postMovements(
+  ctx: Ctx,
+  movements: readonly MovementInput[],
+  options: PostOptions = {},
+): Promise<PostedMovement[]> {
+  if (movements.length === 0) return [];
+  const field = options.field ?? ((index: number) => `body.items[${index}]`);
+  if (!options.trusted) await checkReferences(ctx, movements, field);
+  const keys = sortedKeys(movements);
+  await repo.ensureLevels(ctx.tx, ctx.tenantId, keys);
+  const levels = new Map(
+    (await repo.findLevels(ctx.tx, keys, { lock: true })).map((row) => [keyOf(row), row]),
+  );
+  const buckets = new Map(
+    (await repo.findBucketLevels(ctx.tx, keys)).map((row) => [`${keyOf(row)}/${row.bucket}`, row.quantity]),
+  );
+  const now = ctx.now();
+  const balance = (key: string, bucket: string): number => {
+    const level = levels.get(key);
+    if (!level) throw new Error(`stock level ${key} was not created`);
+    if (bucket === 'on_hand') return level.onHand;
+    if (bucket === 'reserved') return level.reserved;
+    return buckets.get(`${key}/${bucket}`) ?? 0;
+  };
+  const receivedAt = new Map<string, Date>();
+  const changedBuckets = new Set<string>();
+  const errors: FieldError[] = [];
+  const posted = movements.map((movement, index) => {
+    const key = keyOf(movement);
+    const before = balance(key, movement.bucket);
+    const after = before + movement.quantity;
+    if (after < 0) {
+      errors.push({
+        field: `${field(index)}.quantity`,
+        message: `${movement.productId} at ${movement.storeId} has ${before} in ${movement.bucket}; cannot take ${-movement.quantity}`,
+      });
+    }
+    const level = levels.get(key);
+    if (level && movement.bucket === 'on_hand') level.onHand = after;
+    else if (level && movement.bucket === 'reserved') level.reserved = after;
+    else {
+      buckets.set(`${key}/${movement.bucket}`, after);
+      changedBuckets.add(`${key}/${movement.bucket}`);
+    }
+    if (movement.bucket === 'on_hand' && movement.quantity > 0 && !receivedAt.has(key)) {
+      receivedAt.set(key, movement.occurredAt ?? now);
+    }
+    return { index, ...movement, before, after };
+  });
+  if (errors.length > 0) {
+    throw new Problem(
+      'insufficient_stock',
+      'There is not enough stock for these movements; nothing was posted.',
+      {
+        errors,
+      },
+    );
+  }
+  const touched = [...levels.values()];
+  await repo.updateLevels(
+    ctx.tx,
+    touched.map((level) => ({ ...level, receivedAt: receivedAt.get(keyOf(level)) ?? null })),
+    now,
+  );
+  await repo.setBucketLevels(
+    ctx.tx,
+    ctx.tenantId,
+    [...changedBuckets].map((id) => {
+      const [storeId = '', productId = '', bucket = ''] = id.split('/');
+      return { storeId, productId, bucket, quantity: buckets.get(id) ?? 0 };
+    }),
+    now,
+  );
+  const ids = await repo.insertMovements(
+    ctx.tx,
+    ctx.tenantId,
+    actorOf(ctx),
+    movements.map((movement) => ({
+      storeId: movement.storeId,
+      productId: movement.productId,
+      bucket: movement.bucket,
+      quantity: movement.quantity,
+      reason: movement.reason,
+      referenceType: movement.reference?.type ?? null,
+      referenceId: movement.reference?.id ?? null,
+      note: movement.note ?? null,
+      occurredAt: movement.occurredAt ?? now,
+    })),
+  );
+  for (const level of touched) {
+    const received = receivedAt.get(keyOf(level));
+    if (received && !level.firstReceivedAt) level.firstReceivedAt = received;
+  }
+  await refreshStatuses(ctx, touched);
+  return posted.map(({ index, storeId, productId, bucket, quantity, before, after }) => ({
+    index,
+    storeId,
+    productId,
+    bucket,
+    quantity,
+    before,
+    after,
+    movementId: ids[index] ?? 0,
+    status: levels.get(keyOf({ storeId, productId }))?.status ?? 'out_of_stock',
+  }));
+}
+
+export function actorOf(ctx: Ctx): string {
+  return `${ctx.principal.kind}:${ctx.principal.id}`;
+}
+
+async function checkReferences(
+  ctx: Ctx,
+  movements: readonly MovementInput[],
+  field: (index: number) => string,
+): Promise<void> {
+  const missingStores = new Set(await missingStoreIds(ctx, [...new Set(movements.map((m) => m.storeId))]));
+  const missingProducts = new Set(
+    await missingProductIds(
+      ctx,
+      movements.map((m) => m.productId),
+    ),
+  );
+  const merchantBuckets = new Set(
+    movements.some((m) => !(BUILT_IN_BUCKETS as readonly string[]).includes(m.bucket))
+      ? await repo.merchantBucketIds(ctx.tx)
+      : [],
+  );
+  const errors: FieldError[] = [];
+  for (const [index, movement] of movements.entries()) {
+    const at = field(index);
+    if (missingStores.has(movement.storeId)) {
+      errors.push({ field: `${at}.storeId`, message: `no store has storeId "${movement.storeId}"` });
+    }
+    if (missingProducts.has(movement.productId)) {
+      errors.push({ field: `${at}.productId`, message: `no product has productId "${movement.productId}"` });
+    }
+    const builtIn = (BUILT_IN_BUCKETS as readonly string[]).includes(movement.bucket);
+    if (movement.bucket === 'reserved' || (!builtIn && !merchantBuckets.has(movement.bucket))) {
+      errors.push({
+        field: `${at}.bucket`,
+        message: `"${movement.bucket}" is not a bucket stock can be moved to`,
+      });
+    }
+    if (!Number.isSafeInteger(movement.quantity) || movement.quantity === 0) {
+      errors.push({ field: `${at}.quantity`, message: 'must be a non-zero whole number' });
+    }
+  }
+  if (errors.length > 0) {
+    throw new Problem(
+      'unknown_reference',
+      'The request names stores, products or buckets that do not exist.',
+      {
+        errors,
+      },
+    );
+  }
+}

@@ -1,0 +1,110 @@
+import type { Ctx } from '../../platform/context.ts';
+import { keyOf, sortedKeys } from './ledger.ts';
+import * as repo from './repo.ts';
+import { availableOf } from './status.ts';
+import { refreshStatuses } from './statuses.ts';
+import type { StockStatus } from './tables.ts';
+
+export interface StockLevel {
+  storeId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  available: number;
+  /** Balances of the other buckets that hold stock: damaged, in_transit, the merchant's own. */
+  buckets: Record<string, number>;
+  status: StockStatus;
+}
+
+function toStockLevel(row: repo.LevelRow, buckets: Record<string, number>): StockLevel {
+  return {
+    storeId: row.storeId,
+    productId: row.productId,
+    onHand: row.onHand,
+    reserved: row.reserved,
+    safetyStock: row.safetyStock,
+    available: availableOf(row),
+    buckets,
+    status: row.status,
+  };
+}
+
+async function withBuckets(ctx: Ctx, rows: readonly repo.LevelRow[]): Promise<StockLevel[]> {
+  const buckets = new Map<string, Record<string, number>>();
+  for (const row of await repo.findBucketLevels(ctx.tx, rows)) {
+    const key = keyOf(row);
+    buckets.set(key, { ...buckets.get(key), [row.bucket]: row.quantity });
+  }
+  return rows.map((row) => toStockLevel(row, buckets.get(keyOf(row)) ?? {}));
+}
+
+/**
+ * Current levels by `storeId/productId`, with zeros for pairs that never had stock. With `lock`, existing
+ * level rows stay locked until the transaction ends, so what is read cannot change underneath the caller.
+ */
+export async function stockLevels(
+  ctx: Ctx,
+  keys: readonly repo.StockKey[],
+  options: { lock?: boolean } = {},
+): Promise<Map<string, StockLevel>> {
+  const sorted = sortedKeys(keys);
+  const found = await withBuckets(ctx, await repo.findLevels(ctx.tx, sorted, options));
+  const levels = new Map(found.map((level) => [keyOf(level), level]));
+  for (const key of sorted) {
+    if (!levels.has(keyOf(key))) {
+      levels.set(keyOf(key), {
+        ...key,
+        onHand: 0,
+        reserved: 0,
+        safetyStock: 0,
+        available: 0,
+        buckets: {},
+        status: 'out_of_stock',
+      });
+    }
+  }
+  return levels;
+}
+
+/** A store's stock rows in productId order, a page at a time (exports, full counts, full feeds). */
+export async function listStoreStock(
+  ctx: Ctx,
+  storeId: string,
+  page: { afterProductId?: string | undefined; limit: number },
+): Promise<StockLevel[]> {
+  return withBuckets(
+    ctx,
+    await repo.listLevelsAtStore(ctx.tx, storeId, page.afterProductId ?? '', page.limit),
+  );
+}
+
+/**
+ * Replaces what one source (a shipping notice, a transfer) is bringing to a store. What is expected feeds the
+ * back-order and pre-order statuses and their dates; statuses are recomputed for every pair it touches.
+ */
+export async function expectInbound(
+  ctx: Ctx,
+  source: { type: string; id: string },
+  storeId: string,
+  lines: readonly { productId: string; quantity: number }[],
+  expectedAt: Date | null,
+): Promise<void> {
+  const rows = lines
+    .filter((line) => line.quantity > 0)
+    .map((line) => ({ storeId, productId: line.productId, quantity: line.quantity, expectedAt }));
+  await repo.ensureLevels(ctx.tx, ctx.tenantId, sortedKeys(rows));
+  const removed = await repo.replaceInbound(ctx.tx, ctx.tenantId, source, rows);
+  await refreshLevels(ctx, [...rows, ...removed]);
+}
+
+export async function clearInbound(ctx: Ctx, source: { type: string; id: string }): Promise<void> {
+  const removed = await repo.replaceInbound(ctx.tx, ctx.tenantId, source, []);
+  await refreshLevels(ctx, removed);
+}
+
+/** Locks the levels of these pairs and recomputes their statuses (after thresholds or inbound stock change). */
+export async function refreshLevels(ctx: Ctx, keys: readonly repo.StockKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  await refreshStatuses(ctx, await repo.findLevels(ctx.tx, sortedKeys(keys), { lock: true }));
+}

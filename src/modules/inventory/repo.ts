@@ -1,0 +1,238 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/tenant-transaction.ts';
+import type { StockStatus } from './tables.ts';
+
+export interface StockKey {
+  storeId: string;
+  productId: string;
+}
+
+export interface LevelRow extends StockKey {
+  onHand: number;
+  reserved: number;
+  safetyStock: number;
+  lowStockThreshold: number | null;
+  outOfStockThreshold: number | null;
+  allowBackorders: boolean;
+  firstReceivedAt: Date | null;
+  status: StockStatus;
+  updatedAt: Date;
+}
+
+const levelColumns = sql`store_id as "storeId", product_id as "productId", on_hand as "onHand",
+  reserved, safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
+  out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",
+  first_received_at as "firstReceivedAt", status, updated_at as "updatedAt"`;
+
+const keyArrays = (keys: readonly StockKey[]) => ({
+  stores: keys.map((key) => key.storeId),
+  products: keys.map((key) => key.productId),
+});
+
+/** Creates the missing level rows of these pairs, in key order so concurrent writers never deadlock. */
+export async function ensureLevels(tx: Tx, tenantId: string, keys: readonly StockKey[]): Promise<void> {
+  if (keys.length === 0) return;
+  const { stores, products } = keyArrays(keys);
+  await sql`
+    insert into stock_levels (tenant_id, store_id, product_id)
+    select ${tenantId}, k.store_id, k.product_id
+    from unnest(${stores}::text[], ${products}::text[]) as k (store_id, product_id)
+    order by k.store_id, k.product_id
+    on conflict do nothing`.execute(tx);
+}
+
+/**
+ * The level rows of these pairs. With `lock`, the rows are locked in key order: every change of a product's
+ * stock at a location locks its level row first, so the row lock serialises all of that pair's buckets.
+ */
+export async function findLevels(
+  tx: Tx,
+  keys: readonly StockKey[],
+  options: { lock?: boolean } = {},
+): Promise<LevelRow[]> {
+  if (keys.length === 0) return [];
+  const { stores, products } = keyArrays(keys);
+  const { rows } = await sql<LevelRow>`
+    select ${levelColumns} from stock_levels
+    where (store_id, product_id) in (
+      select * from unnest(${stores}::text[], ${products}::text[]))
+    order by store_id, product_id
+    ${options.lock ? sql`for update` : sql``}`.execute(tx);
+  return rows;
+}
+
+export async function listLevelsAtStore(tx: Tx, storeId: string, afterProductId: string, limit: number) {
+  const { rows } = await sql<LevelRow>`
+    select ${levelColumns} from stock_levels
+    where store_id = ${storeId} and product_id > ${afterProductId}
+    order by product_id limit ${limit}`.execute(tx);
+  return rows;
+}
+
+export async function findLevelsOf(
+  tx: Tx,
+  productIds: readonly string[],
+  storeIds: readonly string[] | null,
+) {
+  const { rows } = await sql<LevelRow>`
+    select ${levelColumns} from stock_levels
+    where product_id = any(${productIds}::text[])
+      ${storeIds ? sql`and store_id = any(${storeIds}::text[])` : sql``}`.execute(tx);
+  return rows;
+}
+
+export interface BucketRow extends StockKey {
+  bucket: string;
+  quantity: number;
+}
+
+export async function findBucketLevels(tx: Tx, keys: readonly StockKey[]): Promise<BucketRow[]> {
+  if (keys.length === 0) return [];
+  const { stores, products } = keyArrays(keys);
+  const { rows } = await sql<BucketRow>`
+    select store_id as "storeId", product_id as "productId", bucket, quantity from stock_bucket_levels
+    where (store_id, product_id) in (select * from unnest(${stores}::text[], ${products}::text[]))
+      and quantity <> 0`.execute(tx);
+  return rows;
+}
+
+export interface LevelUpdate extends StockKey {
+  onHand: number;
+  reserved: number;
+  receivedAt: Date | null;
+}
+
+export async function updateLevels(tx: Tx, updates: readonly LevelUpdate[], now: Date): Promise<void> {
+  if (updates.length === 0) return;
+  await sql`
+    update stock_levels l
+    set on_hand = u.on_hand, reserved = u.reserved, updated_at = ${now},
+      first_received_at = coalesce(l.first_received_at, u.received_at)
+    from unnest(${updates.map((u) => u.storeId)}::text[], ${updates.map((u) => u.productId)}::text[],
+      ${updates.map((u) => u.onHand)}::bigint[], ${updates.map((u) => u.reserved)}::bigint[],
+      ${updates.map((u) => u.receivedAt)}::timestamptz[])
+      as u (store_id, product_id, on_hand, reserved, received_at)
+    where l.store_id = u.store_id and l.product_id = u.product_id`.execute(tx);
+}
+
+export async function setBucketLevels(
+  tx: Tx,
+  tenantId: string,
+  rows: readonly BucketRow[],
+  now: Date,
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into stock_bucket_levels (tenant_id, store_id, product_id, bucket, quantity, updated_at)
+    select ${tenantId}, r.store_id, r.product_id, r.bucket, r.quantity, ${now}
+    from unnest(${rows.map((r) => r.storeId)}::text[], ${rows.map((r) => r.productId)}::text[],
+      ${rows.map((r) => r.bucket)}::text[], ${rows.map((r) => r.quantity)}::bigint[])
+      as r (store_id, product_id, bucket, quantity)
+    on conflict (tenant_id, store_id, product_id, bucket)
+    do update set quantity = excluded.quantity, updated_at = excluded.updated_at`.execute(tx);
+}
+
+export interface MovementRow extends StockKey {
+  bucket: string;
+  quantity: number;
+  reason: string;
+  referenceType: string | null;
+  referenceId: string | null;
+  note: string | null;
+  occurredAt: Date;
+}
+
+/** Appends movements to the ledger; returns their ids in the order given. */
+export async function insertMovements(
+  tx: Tx,
+  tenantId: string,
+  actor: string,
+  rows: readonly MovementRow[],
+): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const column = <K extends keyof MovementRow>(key: K) => rows.map((row) => row[key]);
+  const { rows: inserted } = await sql<{ id: number }>`
+    insert into stock_movements (tenant_id, store_id, product_id, bucket, quantity, reason, reference_type,
+      reference_id, note, occurred_at, actor)
+    select ${tenantId}, m.store_id, m.product_id, m.bucket, m.quantity, m.reason, m.reference_type,
+      m.reference_id, m.note, m.occurred_at, ${actor}
+    from unnest(${column('storeId')}::text[], ${column('productId')}::text[], ${column('bucket')}::text[],
+      ${column('quantity')}::bigint[], ${column('reason')}::text[], ${column('referenceType')}::text[],
+      ${column('referenceId')}::text[], ${column('note')}::text[], ${column('occurredAt')}::timestamptz[])
+      with ordinality as m (store_id, product_id, bucket, quantity, reason, reference_type, reference_id, note,
+        occurred_at, position)
+    order by m.position
+    returning id`.execute(tx);
+  return inserted.map((row) => row.id);
+}
+
+export async function merchantBucketIds(tx: Tx): Promise<string[]> {
+  const rows = await tx.selectFrom('stockBuckets').select('bucketId').execute();
+  return rows.map((row) => row.bucketId);
+}
+
+export interface InboundRow extends StockKey {
+  quantity: number;
+  expectedAt: Date | null;
+}
+
+/** Expected stock per pair: the total on its way and the earliest date one of its sources is expected. */
+export async function inboundTotals(tx: Tx, keys: readonly StockKey[]): Promise<InboundRow[]> {
+  if (keys.length === 0) return [];
+  const { stores, products } = keyArrays(keys);
+  const { rows } = await sql<InboundRow>`
+    select store_id as "storeId", product_id as "productId", sum(quantity)::bigint as quantity,
+      min(expected_at) as "expectedAt"
+    from stock_inbound
+    where (store_id, product_id) in (select * from unnest(${stores}::text[], ${products}::text[]))
+    group by store_id, product_id`.execute(tx);
+  return rows;
+}
+
+export async function replaceInbound(
+  tx: Tx,
+  tenantId: string,
+  source: { type: string; id: string },
+  rows: readonly InboundRow[],
+): Promise<StockKey[]> {
+  const { rows: removed } = await sql<StockKey>`
+    delete from stock_inbound where source_type = ${source.type} and source_id = ${source.id}
+    returning store_id as "storeId", product_id as "productId"`.execute(tx);
+  if (rows.length > 0) {
+    await sql`
+      insert into stock_inbound (tenant_id, store_id, product_id, source_type, source_id, quantity, expected_at)
+      select ${tenantId}, r.store_id, r.product_id, ${source.type}, ${source.id}, r.quantity, r.expected_at
+      from unnest(${rows.map((r) => r.storeId)}::text[], ${rows.map((r) => r.productId)}::text[],
+        ${rows.map((r) => r.quantity)}::bigint[], ${rows.map((r) => r.expectedAt)}::timestamptz[])
+        as r (store_id, product_id, quantity, expected_at)`.execute(tx);
+  }
+  return removed;
+}
+
+export async function setStatuses(
+  tx: Tx,
+  rows: readonly (StockKey & { status: StockStatus })[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    update stock_levels l set status = s.status
+    from unnest(${rows.map((r) => r.storeId)}::text[], ${rows.map((r) => r.productId)}::text[],
+      ${rows.map((r) => r.status)}::text[]) as s (store_id, product_id, status)
+    where l.store_id = s.store_id and l.product_id = s.product_id`.execute(tx);
+}
+
+export interface LevelSettings {
+  safetyStock?: number | undefined;
+  lowStockThreshold?: number | null | undefined;
+  outOfStockThreshold?: number | null | undefined;
+  allowBackorders?: boolean | undefined;
+}
+
+export async function updateLevelSettings(tx: Tx, key: StockKey, settings: LevelSettings, now: Date) {
+  await tx
+    .updateTable('stockLevels')
+    .set({ ...settings, updatedAt: now })
+    .where('storeId', '=', key.storeId)
+    .where('productId', '=', key.productId)
+    .execute();
+}

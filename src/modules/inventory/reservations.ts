@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import type { Ctx } from '../../platform/context.ts';
+import { type FieldError, Problem } from '../../platform/http/problems.ts';
+import { missingProductIds } from '../products/service.ts';
+import { missingStoreIds } from '../stores/service.ts';
+import { endReservations, expireReservationsAt } from './expiry.ts';
+import { actorOf } from './ledger.ts';
+import { stockLevels } from './levels.ts';
+import * as repo from './repo.ts';
+import type { NewReservationInput, Reservation } from './reservation-schemas.ts';
+import {
+  findReservation,
+  insertReservation,
+  type ReservationRow,
+  reserveIfAvailable,
+  updateReservation,
+} from './reservations-repo.ts';
+import { findSettings } from './settings-repo.ts';
+import { refreshStatuses } from './statuses.ts';
+
+function toReservation(row: ReservationRow, now: Date): Reservation {
+  const overdue = row.status === 'active' && row.expiresAt <= now;
+  return {
+    reservationId: row.reservationId,
+    storeId: row.storeId,
+    reference: { type: row.referenceType, id: row.referenceId },
+    status: overdue ? 'expired' : row.status,
+    lines: row.lines,
+    expiresAt: row.expiresAt.getTime(),
+    createdAt: row.createdAt.getTime(),
+    updatedAt: row.updatedAt.getTime(),
+  };
+}
+
+/**
+ * Holds stock for a cart or an order until it is committed, released or expires. Every line is taken by a
+ * conditional update, so available stock never goes below zero however many requests race; if any line is
+ * short, nothing is reserved.
+ */
+export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promise<Reservation> {
+  const now = ctx.now();
+  const settings = await findSettings(ctx.tx);
+  const reservationId = input.reservationId ?? `rsv_${randomUUID()}`;
+  const lines = [...input.lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  const expiresAt = new Date(
+    now.getTime() + 1000 * (input.expiresInSeconds ?? settings.reservationTtlSeconds),
+  );
+  await expireReservationsAt(
+    ctx,
+    [input.storeId],
+    lines.map((line) => line.productId),
+  );
+  const taken: repo.LevelRow[] = [];
+  for (const line of lines) {
+    const level = await reserveIfAvailable(
+      ctx.tx,
+      { storeId: input.storeId, productId: line.productId },
+      line.quantity,
+      now,
+    );
+    if (!level) throw await shortage(ctx, input);
+    taken.push(level);
+  }
+  const header = {
+    reservationId,
+    storeId: input.storeId,
+    referenceType: input.reference.type,
+    referenceId: input.reference.id,
+    expiresAt,
+    createdBy: actorOf(ctx),
+  };
+  if (!(await insertReservation(ctx.tx, ctx.tenantId, header, lines, now))) {
+    throw new Problem(
+      'already_exists',
+      `A reservation with reservationId "${reservationId}" already exists.`,
+    );
+  }
+  await repo.insertMovements(
+    ctx.tx,
+    ctx.tenantId,
+    header.createdBy,
+    lines.map((line) => ({
+      storeId: input.storeId,
+      productId: line.productId,
+      bucket: 'reserved',
+      quantity: line.quantity,
+      reason: 'reservation',
+      referenceType: 'reservation',
+      referenceId: reservationId,
+      note: null,
+      occurredAt: now,
+    })),
+  );
+  await refreshStatuses(ctx, taken, settings);
+  return {
+    reservationId,
+    storeId: input.storeId,
+    reference: input.reference,
+    status: 'active',
+    lines,
+    expiresAt: expiresAt.getTime(),
+    createdAt: now.getTime(),
+    updatedAt: now.getTime(),
+  };
+}
+
+/** Why a reservation could not be made: names that do not exist (422), or the lines that are short (409). */
+async function shortage(ctx: Ctx, input: NewReservationInput): Promise<Problem> {
+  const errors: FieldError[] = [];
+  if ((await missingStoreIds(ctx, [input.storeId])).length > 0) {
+    errors.push({ field: 'body.storeId', message: `no store has storeId "${input.storeId}"` });
+  }
+  const missing = new Set(
+    await missingProductIds(
+      ctx,
+      input.lines.map((line) => line.productId),
+    ),
+  );
+  for (const [index, line] of input.lines.entries()) {
+    if (missing.has(line.productId)) {
+      errors.push({
+        field: `body.lines[${index}].productId`,
+        message: `no product has productId "${line.productId}"`,
+      });
+    }
+  }
+  if (errors.length > 0)
+    return new Problem('unknown_reference', 'The reservation names stores or products that do not exist.', {
+      errors,
+    });
+  const levels = await stockLevels(
+    ctx,
+    input.lines.map((line) => ({ storeId: input.storeId, productId: line.productId })),
+  );
+  for (const [index, line] of input.lines.entries()) {
+    const available = levels.get(`${input.storeId}/${line.productId}`)?.available ?? 0;
+    if (available < line.quantity) {
+      errors.push({
+        field: `body.lines[${index}].quantity`,
+        message: `${available} of ${line.productId} available at ${input.storeId}; ${line.quantity} asked`,
+      });
+    }
+  }
+  return new Problem('insufficient_stock', 'Not enough stock is available; nothing was reserved.', {
+    errors,
+  });
+}
+
+export async function getReservation(ctx: Ctx, reservationId: string): Promise<Reservation> {
+  return toReservation(await mustFind(ctx, reservationId, false), ctx.now());
+}
+
+async function mustFind(ctx: Ctx, reservationId: string, lock: boolean): Promise<ReservationRow> {
+  const row = await findReservation(ctx.tx, reservationId, { lock });
+  if (!row) throw new Problem('not_found', `No reservation has reservationId "${reservationId}".`);
+  return row;
+}
+
+/** The reservation, locked, if it is still holding stock; otherwise the precise reason it is not. */
+async function activeReservation(ctx: Ctx, reservationId: string): Promise<ReservationRow> {
+  const row = await mustFind(ctx, reservationId, true);
+  if (row.status === 'expired' || (row.status === 'active' && row.expiresAt <= ctx.now())) {
+    throw new Problem(
+      'reservation_expired',
+      `Reservation "${reservationId}" expired at ${row.expiresAt.toISOString()}; its stock was released. Reserve again.`,
+    );
+  }
+  if (row.status !== 'active') {
+    throw new Problem('invalid_state', `Reservation "${reservationId}" is already ${row.status}.`);
+  }
+  return row;
+}
+
+export async function extendReservation(
+  ctx: Ctx,
+  reservationId: string,
+  expiresInSeconds: number,
+): Promise<Reservation> {
+  const row = await activeReservation(ctx, reservationId);
+  const expiresAt = new Date(ctx.now().getTime() + expiresInSeconds * 1000);
+  await updateReservation(ctx.tx, [reservationId], { expiresAt }, ctx.now());
+  return toReservation({ ...row, expiresAt, updatedAt: ctx.now() }, ctx.now());
+}
+
+export async function releaseReservation(ctx: Ctx, reservationId: string): Promise<Reservation> {
+  const row = await activeReservation(ctx, reservationId);
+  await endReservations(ctx, [row], 'released');
+  return toReservation({ ...row, status: 'released', updatedAt: ctx.now() }, ctx.now());
+}
+
+/** Turns the reservation into a sale: the units leave `reserved` and `on_hand` together. */
+export async function commitReservation(ctx: Ctx, reservationId: string): Promise<Reservation> {
+  const row = await activeReservation(ctx, reservationId);
+  await endReservations(ctx, [row], 'committed');
+  return toReservation({ ...row, status: 'committed', updatedAt: ctx.now() }, ctx.now());
+}

@@ -1,0 +1,68 @@
+import type { Ctx } from '../../platform/context.ts';
+import { emitMany } from '../../platform/events/emit.ts';
+import * as repo from './repo.ts';
+import { findSettings, type InventorySettings } from './settings-repo.ts';
+import { availableOf, stockStatus } from './status.ts';
+
+export const STATUS_CHANGED_EVENT = 'INVENTORY_STATUS_CHANGED';
+
+const keyOf = (key: repo.StockKey) => `${key.storeId}/${key.productId}`;
+
+/** A level's thresholds, its own where set, else the merchant's defaults. */
+export function thresholdsOf(level: repo.LevelRow, settings: InventorySettings) {
+  return {
+    lowStockThreshold: level.lowStockThreshold ?? settings.lowStockThreshold,
+    outOfStockThreshold: level.outOfStockThreshold ?? settings.outOfStockThreshold,
+  };
+}
+
+/**
+ * Recomputes the display status of levels just changed (the rows must hold their new balances) and, for
+ * those that crossed a threshold, stores the new status and emits INVENTORY_STATUS_CHANGED, so a web store
+ * learns the moment a product becomes low, out of stock, back-ordered or available again.
+ */
+export async function refreshStatuses(
+  ctx: Ctx,
+  levels: readonly repo.LevelRow[],
+  settings?: InventorySettings,
+): Promise<void> {
+  if (levels.length === 0) return;
+  const defaults = settings ?? (await findSettings(ctx.tx));
+  const mayWaitForStock = levels.filter(
+    (level) =>
+      level.allowBackorders && availableOf(level) <= thresholdsOf(level, defaults).outOfStockThreshold,
+  );
+  const inbound = new Map(
+    (await repo.inboundTotals(ctx.tx, mayWaitForStock)).map((row) => [keyOf(row), row]),
+  );
+  const changed = levels.flatMap((level) => {
+    const next = stockStatus({
+      ...level,
+      ...thresholdsOf(level, defaults),
+      everReceived: level.firstReceivedAt !== null,
+      inboundExpected: inbound.has(keyOf(level)),
+    });
+    return next === level.status ? [] : [{ level, next, expected: inbound.get(keyOf(level)) }];
+  });
+  if (changed.length === 0) return;
+  await repo.setStatuses(
+    ctx.tx,
+    changed.map(({ level, next }) => ({ storeId: level.storeId, productId: level.productId, status: next })),
+  );
+  await emitMany(
+    ctx,
+    changed.map(({ level, next, expected }) => ({
+      type: STATUS_CHANGED_EVENT,
+      subject: level.productId,
+      data: {
+        storeId: level.storeId,
+        productId: level.productId,
+        previousStatus: level.status,
+        status: next,
+        available: availableOf(level),
+        ...(expected?.expectedAt ? { expectedAt: expected.expectedAt.getTime() } : {}),
+      },
+    })),
+  );
+  for (const { level, next } of changed) level.status = next;
+}
