@@ -140,6 +140,11 @@ describe('npm start (node src/main.ts serve) with embedded PostgreSQL', { timeou
     expect(tee.primaryImage.url).toMatch(/^https:/);
     const prices = await get('/merchant/v1/storeproducts/prices?storeId=WEB&productIds=RAIN-BLACK-M');
     expect(prices.data[0]).toMatchObject({ onSale: true, listPrice: 14800, effectivePrice: 11099 });
+    const stock = await get('/merchant/v1/storeproducts/inventory?productIds=TEE-NAVY-M,RAIN-BLACK-M');
+    expect(stock.data).toHaveLength(2 * DEMO_STORES.length);
+    const warehouse = stock.data.find((p: { storeId: string }) => p.storeId === 'DC-EAST');
+    expect(warehouse.available).toBeGreaterThanOrEqual(40);
+    expect(warehouse.status).toBe('in_stock');
   });
 
   it('issues an OAuth token for the printed client id and secret', async () => {

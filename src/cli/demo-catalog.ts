@@ -8,6 +8,7 @@ import type { NewProduct } from '../modules/products/schemas.ts';
 import { saveProducts } from '../modules/products/service.ts';
 import type { Ctx } from '../platform/context.ts';
 import { Problem } from '../platform/http/problems.ts';
+import { seedDemoStock } from './demo-stock.ts';
 
 // The demo merchant's catalog: an outfitter with three departments, 26 styles and their variants by colour
 // and size, about 200 products in all, each with GTIN, images, attributes and a list price.
@@ -228,7 +229,7 @@ function demoStorePrices(products: readonly NewProduct[], now: Date) {
   return [...sale, ...chicago];
 }
 
-/** Loads the demo catalog and its store prices; what is already there and unchanged is left alone. */
+/** Loads the demo catalog, its store prices and stock; what is already there and unchanged is left alone. */
 export async function seedDemoCatalog(ctx: Ctx): Promise<number> {
   for (const category of [...departments, ...categories])
     await createCategory(ctx, category).catch(unlessExists);
@@ -237,5 +238,6 @@ export async function seedDemoCatalog(ctx: Ctx): Promise<number> {
   const { summary } = await saveProducts(ctx, products);
   if (summary.failed > 0) throw new Error(`${summary.failed} demo products were refused`);
   await setStorePrices(ctx, demoStorePrices(products, ctx.now()), true);
+  await seedDemoStock(ctx, products);
   return products.length;
 }

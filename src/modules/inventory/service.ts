@@ -1,5 +1,7 @@
 // What other modules may use of inventory: the ledger, levels and expected stock. Everything that changes
 // stock goes through postMovements (or a reservation), never through the tables.
+
+export { adjustInventory, setInventory } from './adjustments.ts';
 export { type MovementInput, type PostedMovement, postMovements } from './ledger.ts';
 export { clearInbound, expectInbound, listStoreStock, type StockLevel, stockLevels } from './levels.ts';
 export { type InventoryVerification, verifyInventory } from './verify.ts';
