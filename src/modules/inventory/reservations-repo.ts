@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { LevelRow } from './repo.ts';
+import { DEFAULT_SETTINGS, type InventorySettings } from './settings-repo.ts';
 import type { StockReservationsTable } from './tables.ts';
 
 export type ReservationStatus = StockReservationsTable['status'];
@@ -27,16 +28,32 @@ export async function reserveIfAvailable(
   key: { storeId: string; productId: string },
   quantity: number,
   now: Date,
-): Promise<LevelRow | undefined> {
-  const { rows } = await sql<LevelRow & { previousStatus: string }>`
+): Promise<{ level: LevelRow; settings: InventorySettings } | undefined> {
+  // The merchant's settings come back with the row: a reservation is on the hot path of every checkout.
+  const { rows } = await sql<LevelRow & Partial<InventorySettings>>`
     update stock_levels set reserved = reserved + ${quantity}, updated_at = ${now}
     where store_id = ${key.storeId} and product_id = ${key.productId}
       and on_hand - reserved - safety_stock >= ${quantity}
     returning store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved,
       safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",
-      first_received_at as "firstReceivedAt", status, updated_at as "updatedAt"`.execute(tx);
-  return rows[0];
+      first_received_at as "firstReceivedAt", status, updated_at as "updatedAt",
+      (select reservation_ttl_seconds from inventory_settings) as "reservationTtlSeconds",
+      (select s.low_stock_threshold from inventory_settings s) as "defaultLowStockThreshold",
+      (select s.out_of_stock_threshold from inventory_settings s) as "defaultOutOfStockThreshold"`.execute(
+    tx,
+  );
+  const row = rows[0] as (LevelRow & Record<string, number | null>) | undefined;
+  if (!row) return undefined;
+  const { reservationTtlSeconds, defaultLowStockThreshold, defaultOutOfStockThreshold, ...level } = row;
+  return {
+    level: level as LevelRow,
+    settings: {
+      reservationTtlSeconds: reservationTtlSeconds ?? DEFAULT_SETTINGS.reservationTtlSeconds,
+      lowStockThreshold: defaultLowStockThreshold ?? DEFAULT_SETTINGS.lowStockThreshold,
+      outOfStockThreshold: defaultOutOfStockThreshold ?? DEFAULT_SETTINGS.outOfStockThreshold,
+    },
+  };
 }
 
 export interface NewReservation {
@@ -48,7 +65,10 @@ export interface NewReservation {
   createdBy: string;
 }
 
-/** Records the reservation with its lines; false when the tenant already has one with this id. */
+/**
+ * Records the reservation with its lines and their `reserved` ledger movements in one statement; false when
+ * the tenant already has a reservation with this id (and then nothing is written).
+ */
 export async function insertReservation(
   tx: Tx,
   tenantId: string,
@@ -69,9 +89,18 @@ export async function insertReservation(
       select ${tenantId}, header.reservation_id, ${reservation.storeId}, l.product_id, l.quantity
       from header, unnest(${lines.map((l) => l.productId)}::text[], ${lines.map((l) => l.quantity)}::bigint[])
         as l (product_id, quantity)
+      returning product_id, quantity
+    ), moved as (
+      insert into stock_movements (tenant_id, store_id, product_id, bucket, quantity, reason, reference_type,
+        reference_id, actor, occurred_at)
+      select ${tenantId}, ${reservation.storeId}, lines.product_id, 'reserved', lines.quantity, 'reservation',
+        'reservation', ${reservation.reservationId}, ${reservation.createdBy}, ${now}
+      from lines
       returning 1
     )
-    select (select count(*) from header)::int as inserted`.execute(tx);
+    select (select count(*) from header)::int as inserted, (select count(*) from moved)::int as moved`.execute(
+    tx,
+  );
   return (rows[0]?.inserted ?? 0) > 0;
 }
 

@@ -6,7 +6,7 @@ import { missingStoreIds } from '../stores/service.ts';
 import { endReservations, expireReservationsAt } from './expiry.ts';
 import { actorOf } from './ledger.ts';
 import { stockLevels } from './levels.ts';
-import * as repo from './repo.ts';
+import type * as repo from './repo.ts';
 import type { NewReservationInput, Reservation } from './reservation-schemas.ts';
 import {
   findReservation,
@@ -15,7 +15,7 @@ import {
   reserveIfAvailable,
   updateReservation,
 } from './reservations-repo.ts';
-import { findSettings } from './settings-repo.ts';
+import { DEFAULT_SETTINGS, type InventorySettings } from './settings-repo.ts';
 import { refreshStatuses } from './statuses.ts';
 
 function toReservation(row: ReservationRow, now: Date): Reservation {
@@ -39,28 +39,28 @@ function toReservation(row: ReservationRow, now: Date): Reservation {
  */
 export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promise<Reservation> {
   const now = ctx.now();
-  const settings = await findSettings(ctx.tx);
   const reservationId = input.reservationId ?? `rsv_${randomUUID()}`;
   const lines = [...input.lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
-  const expiresAt = new Date(
-    now.getTime() + 1000 * (input.expiresInSeconds ?? settings.reservationTtlSeconds),
-  );
   await expireReservationsAt(
     ctx,
     [input.storeId],
     lines.map((line) => line.productId),
   );
   const taken: repo.LevelRow[] = [];
+  let settings: InventorySettings = DEFAULT_SETTINGS;
   for (const line of lines) {
-    const level = await reserveIfAvailable(
+    const reserved = await reserveIfAvailable(
       ctx.tx,
       { storeId: input.storeId, productId: line.productId },
       line.quantity,
       now,
     );
-    if (!level) throw await shortage(ctx, input);
-    taken.push(level);
+    if (!reserved) throw await shortage(ctx, input);
+    taken.push(reserved.level);
+    settings = reserved.settings;
   }
+  const ttlSeconds = input.expiresInSeconds ?? settings.reservationTtlSeconds;
+  const expiresAt = new Date(now.getTime() + 1000 * ttlSeconds);
   const header = {
     reservationId,
     storeId: input.storeId,
@@ -75,22 +75,6 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
       `A reservation with reservationId "${reservationId}" already exists.`,
     );
   }
-  await repo.insertMovements(
-    ctx.tx,
-    ctx.tenantId,
-    header.createdBy,
-    lines.map((line) => ({
-      storeId: input.storeId,
-      productId: line.productId,
-      bucket: 'reserved',
-      quantity: line.quantity,
-      reason: 'reservation',
-      referenceType: 'reservation',
-      referenceId: reservationId,
-      note: null,
-      occurredAt: now,
-    })),
-  );
   await refreshStatuses(ctx, taken, settings);
   return {
     reservationId,
