@@ -35,8 +35,8 @@ export function inventoryCommands(program: Command, cli: CliContext): void {
         );
         return;
       }
-      console.error(`Inventory does not reconcile: ${problems.length} mismatches.`);
       for (const line of problems.slice(0, SHOWN_MISMATCHES)) console.error(line);
-      process.exitCode = 1;
+      // Thrown, not `process.exitCode`: embedded PostgreSQL exits with 0 on beforeExit, which would override it.
+      throw new Error(`Inventory does not reconcile: ${problems.length} mismatches.`);
     });
 }

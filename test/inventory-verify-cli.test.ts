@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useAppWithMerchant } from './helpers/app.ts';
+import { merchantApi, seedCatalog } from './helpers/inventory.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const NODE = join(ROOT, 'node_modules/.bin/node');
+
+const s = useAppWithMerchant();
+const api = merchantApi(s);
+
+function verify(): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env, DATABASE_URL: s.t.databaseUrl, LOG_LEVEL: 'silent' };
+  const args = ['src/main.ts', 'inventory', 'verify', '--tenant', s.merchant.tenant.merchantId];
+  return new Promise((done) => {
+    execFile(NODE, args, { cwd: ROOT, env }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  await seedCatalog(s, ['NYC'], ['TEE', 'CAP']);
+  await api.setStock([
+    { storeId: 'NYC', productId: 'TEE', quantity: 8 },
+    { storeId: 'NYC', productId: 'CAP', quantity: 3 },
+  ]);
+  await api.reserve({
+    storeId: 'NYC',
+    reference: { type: 'order', id: 'o-1' },
+    lines: [{ productId: 'TEE', quantity: 2 }],
+  });
+});
+
+describe('backroom inventory verify', () => {
+  it('exits 0 when every balance is the sum of its movements and reservations', async () => {
+    const result = await verify();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Inventory reconciles: \d+ balances match/);
+  });
+
+  it('exits 1 and names the balances that do not match', async () => {
+    await s.t.database.pool.query(
+      `update stock_levels set reserved = reserved + 1 where tenant_id = $1 and product_id = 'CAP'`,
+      [s.merchant.tenant.id],
+    );
+    const result = await verify();
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Inventory does not reconcile: 2 mismatches.');
+    expect(result.stderr).toContain('NYC CAP reserved: balance 1, ledger says 0');
+    expect(result.stderr).toContain('NYC CAP reserved: balance 1, reservations hold 0');
+  });
+});
