@@ -4,6 +4,7 @@ import { attributeSetsModule } from './attribute-sets/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
 import { inventoryModule } from './inventory/index.ts';
+import { cycleCountsModule } from './cycle-counts/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { storesModule } from './stores/index.ts';
@@ -18,6 +19,7 @@ export const modules: readonly BackroomModule[] = [
   pricesModule,
   catalogFeedModule,
   inventoryModule,
+  cycleCountsModule,
   associatesModule,
   usersModule,
 ];

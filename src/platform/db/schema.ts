@@ -3,6 +3,7 @@ import type { AssociatesTable } from '../../modules/associates/repo.ts';
 import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
 import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
 import type { CategoriesTable } from '../../modules/categories/repo.ts';
+import type { CycleCountLinesTable, CycleCountsTable } from '../../modules/cycle-counts/repo.ts';
 import type {
   InventorySettingsTable,
   StockBucketLevelsTable,
@@ -126,6 +127,8 @@ export interface Database {
   associates: AssociatesTable;
   catalogImports: CatalogImportsTable;
   catalogImportErrors: CatalogImportErrorsTable;
+  cycleCounts: CycleCountsTable;
+  cycleCountLines: CycleCountLinesTable;
   inventorySettings: InventorySettingsTable;
   stockBuckets: StockBucketsTable;
   stockLevels: StockLevelsTable;
