@@ -3,6 +3,7 @@ import * as m0001 from './0001_platform.ts';
 import * as m0002 from './0002_stores.ts';
 import * as m0003 from './0003_catalog.ts';
 import * as m0004 from './0004_stock.ts';
+import * as m0005 from './0005_receiving.ts';
 import * as m0006 from './0006_cycle_counts.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
@@ -11,5 +12,6 @@ export const migrations: Record<string, Migration> = {
   '0002_stores': m0002,
   '0003_catalog': m0003,
   '0004_stock': m0004,
+  '0005_receiving': m0005,
   '0006_cycle_counts': m0006,
 };

@@ -7,7 +7,9 @@ import { inventoryModule } from './inventory/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
+import { receivingModule } from './receiving/index.ts';
 import { storesModule } from './stores/index.ts';
+import { transfersModule } from './transfers/index.ts';
 import { usersModule } from './users/index.ts';
 
 /** Every module of Backroom; the server and the worker are assembled from this list. */
@@ -20,6 +22,8 @@ export const modules: readonly BackroomModule[] = [
   catalogFeedModule,
   inventoryModule,
   cycleCountsModule,
+  receivingModule,
+  transfersModule,
   associatesModule,
   usersModule,
 ];

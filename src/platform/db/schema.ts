@@ -16,7 +16,9 @@ import type {
 } from '../../modules/inventory/tables.ts';
 import type { StorePricesTable } from '../../modules/prices/repo.ts';
 import type { ProductsTable } from '../../modules/products/repo.ts';
+import type { AsnLinesTable, AsnsTable } from '../../modules/receiving/repo.ts';
 import type { StoresTable } from '../../modules/stores/repo.ts';
+import type { StockTransferLinesTable, StockTransfersTable } from '../../modules/transfers/repo.ts';
 
 /** A timestamptz column: read as Date, written as Date or left to its default. */
 export type Timestamp = ColumnType<Date, Date | undefined, Date>;
@@ -137,4 +139,8 @@ export interface Database {
   stockReservations: StockReservationsTable;
   stockReservationLines: StockReservationLinesTable;
   stockInbound: StockInboundTable;
+  asns: AsnsTable;
+  asnLines: AsnLinesTable;
+  stockTransfers: StockTransfersTable;
+  stockTransferLines: StockTransferLinesTable;
 }

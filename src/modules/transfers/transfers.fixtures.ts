@@ -1,0 +1,88 @@
+import { expect } from 'vitest';
+import { type AppWithMerchant, eventsFor, sampleStore } from '../../../test/helpers/app.ts';
+
+// HTTP helpers the transfer test files share.
+
+export const TRANSFERS_URL = '/merchant/v1/ims/inventory/transfers';
+
+type Method = 'GET' | 'POST' | 'PUT';
+type Line = { productId: string; quantity: number };
+
+export function transfersApi(s: AppWithMerchant) {
+  const call = (method: Method, url: string, payload?: object) =>
+    s.t.app.inject({ method, url, headers: s.merchant.auth, ...(payload ? { payload } : {}) });
+
+  async function addStock(storeId: string, productId: string, quantity: number) {
+    const response = await call('POST', '/merchant/v1/storeproducts/inventory', {
+      inventory: [{ storeId, productId, quantity, reason: 'received' }],
+    });
+    expect(response.statusCode).toBe(200);
+  }
+
+  return {
+    call,
+    addStock,
+    create: (body: object) => call('POST', TRANSFERS_URL, body),
+    ship: (transferId: string, body?: object) => call('POST', `${TRANSFERS_URL}/${transferId}/ship`, body),
+    receive: (transferId: string, body: object) =>
+      call('POST', `${TRANSFERS_URL}/${transferId}/receive`, body),
+    /** A store-to-store transfer from NYC to BOS. */
+    sts: (transferId: string, lines: Line[], extra: object = {}) => ({
+      transferId,
+      type: 'store_to_store',
+      fromStoreId: 'NYC',
+      toStoreId: 'BOS',
+      lines,
+      ...extra,
+    }),
+    /** A return from NYC to a vendor. */
+    rtv: (transferId: string, lines: Line[], extra: object = {}) => ({
+      transferId,
+      type: 'return_to_vendor',
+      fromStoreId: 'NYC',
+      vendor: 'Acme Apparel',
+      lines,
+      ...extra,
+    }),
+
+    /** The product's stock at a store, as the availability API answers it. */
+    async stockOf(productId: string, storeId: string) {
+      const query = `productIds=${productId}&storeIds=${storeId}`;
+      const response = await call('GET', `/merchant/v1/storeproducts/inventory?${query}`);
+      expect(response.statusCode).toBe(200);
+      return response.json().data[0];
+    },
+
+    /** The ledger movements a transfer posted, oldest first. */
+    async movementsOf(transferId: string) {
+      const { rows } = await s.t.database.pool.query(
+        `select store_id as "storeId", product_id as "productId", bucket, quantity, reason
+         from stock_movements where tenant_id = $1 and reference_type = 'transfer' and reference_id = $2
+         order by id`,
+        [s.merchant.tenant.id, transferId],
+      );
+      return rows;
+    },
+
+    /** The types of the events about a transfer, sorted (events of one transaction share a time). */
+    typesOf: async (subject: string) => (await eventsFor(s, subject)).map((event) => event.type).sort(),
+    eventOf: async (subject: string, type: string) =>
+      (await eventsFor(s, subject)).find((event) => event.type === type)?.data,
+
+    /** Stores NYC and BOS, the products, and 10 on hand at NYC of each product in `stocked`. */
+    async setup(productIds: readonly string[], stocked: readonly string[]) {
+      for (const storeId of ['NYC', 'BOS']) {
+        expect((await call('POST', '/merchant/v1/stores', sampleStore(storeId))).statusCode).toBe(201);
+      }
+      const products = productIds.map((productId) => ({
+        productId,
+        sku: `SKU-${productId}`,
+        name: `Product ${productId}`,
+      }));
+      expect((await call('POST', '/merchant/v1/products', { products })).json().summary.created).toBe(
+        products.length,
+      );
+      for (const productId of stocked) await addStock('NYC', productId, 10);
+    },
+  };
+}
