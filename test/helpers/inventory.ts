@@ -1,5 +1,8 @@
 import { expect } from 'vitest';
+import { verifyInventory } from '../../src/modules/inventory/service.ts';
+import { asSystem } from '../../src/platform/system-context.ts';
 import { type AppWithMerchant, sampleStore, type TestMerchant } from './app.ts';
+import { until } from './until.ts';
 
 type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -78,4 +81,66 @@ export async function movementsOf(
     referenceType: string | null;
     referenceId: string | null;
   }[];
+}
+
+/** Asserts that every balance of the merchant is the sum of its movements and every reserved balance is held. */
+export async function expectReconciled(setup: AppWithMerchant, merchant = setup.merchant): Promise<void> {
+  const result = await asSystem(setup.t.platform, merchant.tenant.id, 'test', (ctx) => verifyInventory(ctx));
+  expect(result.ledgerMismatches).toEqual([]);
+  expect(result.reservationMismatches).toEqual([]);
+}
+
+/**
+ * Starts `requests` one after the other behind a row lock the test holds (`lockRow` selects one row for
+ * update), each once the ones before it wait for a lock, then lets them all go and answers their responses.
+ * Requests that lock in conflicting orders then deadlock every time instead of once in a while.
+ */
+export async function queueBehindLock<T extends unknown[]>(
+  setup: AppWithMerchant,
+  lockRow: { sql: string; params: unknown[] },
+  requests: { [K in keyof T]: () => Promise<T[K]> },
+): Promise<T> {
+  const client = await setup.t.database.pool.connect();
+  const started: Promise<unknown>[] = [];
+  try {
+    await client.query('begin');
+    const { rowCount } = await client.query(lockRow.sql, lockRow.params);
+    expect(rowCount, 'rows the test holds').toBe(1);
+    for (const request of requests) {
+      started.push(request());
+      await lockWaiters(setup, started.length);
+    }
+  } finally {
+    await client.query('commit');
+    client.release();
+  }
+  return (await Promise.all(started)) as T;
+}
+
+/** `queueBehindLock` on the stock level of a product at a store. */
+export function queueBehindStockLevel<T extends unknown[]>(
+  setup: AppWithMerchant,
+  key: { storeId: string; productId: string },
+  requests: { [K in keyof T]: () => Promise<T[K]> },
+  merchant = setup.merchant,
+): Promise<T> {
+  return queueBehindLock(
+    setup,
+    {
+      sql: 'select 1 from stock_levels where tenant_id = $1 and store_id = $2 and product_id = $3 for update',
+      params: [merchant.tenant.id, key.storeId, key.productId],
+    },
+    requests,
+  );
+}
+
+/** Waits until `count` sessions of the test's database are waiting for a lock. */
+export async function lockWaiters(setup: AppWithMerchant, count: number): Promise<void> {
+  await until(async () => {
+    const { rows } = await setup.t.database.pool.query(
+      `select count(*)::int as waiting from pg_stat_activity
+       where datname = current_database() and wait_event_type = 'Lock'`,
+    );
+    return rows[0].waiting >= count ? true : undefined;
+  }, 10_000);
 }

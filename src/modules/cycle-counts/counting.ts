@@ -1,7 +1,13 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem } from '../../platform/http/problems.ts';
-import { type MovementInput, postMovements, type StockLevel, stockLevels } from '../inventory/service.ts';
+import {
+  lockStockLevels,
+  type MovementInput,
+  postMovements,
+  type StockLevel,
+  stockLevels,
+} from '../inventory/service.ts';
 import { CYCLE_COUNT_EVENTS } from './events.ts';
 import * as repo from './repo.ts';
 import type { Completion, CountsResult, CycleCount } from './schemas.ts';
@@ -38,7 +44,7 @@ export async function recordCounts(
       `Cycle count "${cycleCountId}" does not cover ${outside.map((count) => `"${count.productId}"`).join(', ')}; nothing was recorded.`,
       {
         errors: outside.map((count) => ({
-          field: `body.counts[${count.index}].productId`,
+          field: `body.counts.${count.index}.productId`,
           message: 'not a product of this count',
         })),
       },
@@ -128,7 +134,7 @@ export async function completeCycleCount(
   // hold stock here that the count corrects.
   await postMovements(ctx, movements, {
     trusted: true,
-    field: (index) => `lines[${movements[index]?.productId}]`,
+    field: (index) => `lines.${movements[index]?.productId}`,
   });
   await repo.setAdjustments(ctx.tx, cycleCountId, adjustments);
   const row = await repo.updateCycleCount(ctx.tx, cycleCountId, {
@@ -174,7 +180,10 @@ async function countRestAsZero(ctx: Ctx, count: repo.CycleCountRow): Promise<num
   return productIds.length;
 }
 
-/** On hand of these products at the store, by productId, read a chunk at a time. */
+/**
+ * On hand of these products at the store, by productId, read a chunk at a time. With `lock`, their levels are
+ * created where missing and locked, in key order across the chunks, before the count posts to them.
+ */
 async function onHandOf(
   ctx: Ctx,
   storeId: string,
@@ -182,9 +191,12 @@ async function onHandOf(
   options: { lock?: boolean } = {},
 ): Promise<Map<string, number>> {
   const onHand = new Map<string, number>();
-  for (let start = 0; start < productIds.length; start += LEVELS_CHUNK) {
-    const keys = productIds.slice(start, start + LEVELS_CHUNK).map((productId) => ({ storeId, productId }));
-    const levels: Map<string, StockLevel> = await stockLevels(ctx, keys, options);
+  const sorted = [...productIds].sort();
+  for (let start = 0; start < sorted.length; start += LEVELS_CHUNK) {
+    const keys = sorted.slice(start, start + LEVELS_CHUNK).map((productId) => ({ storeId, productId }));
+    const levels: Map<string, StockLevel> = options.lock
+      ? await lockStockLevels(ctx, keys)
+      : await stockLevels(ctx, keys);
     for (const level of levels.values()) onHand.set(level.productId, level.onHand);
   }
   return onHand;

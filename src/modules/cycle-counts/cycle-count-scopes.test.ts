@@ -130,7 +130,7 @@ describe('cycle count scopes', () => {
     expect(response.statusCode).toBe(422);
     expect(response.json().code).toBe('unknown_reference');
     expect(response.json().detail).toContain('"MN-X", "FL-GONE"');
-    expect(fieldsOf(response.json())).toEqual(['body.productIds[1]', 'body.productIds[2]']);
+    expect(fieldsOf(response.json())).toEqual(['body.productIds.1', 'body.productIds.2']);
     expect((await a.get('CC-MN')).statusCode).toBe(404);
     expect(await eventsFor(s, 'CC-MN')).toEqual([]);
   });
@@ -178,7 +178,7 @@ describe('cycle count scopes', () => {
     expect(outside.statusCode).toBe(422);
     expect(outside.json()).toMatchObject({
       code: 'rule_violated',
-      errors: [{ field: 'body.counts[1].productId' }],
+      errors: [{ field: 'body.counts.1.productId' }],
     });
     expect((await a.get('CC-BD')).json().totals.counted).toBe(0);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { expectReconciled, queueBehindStockLevel } from '../../../test/helpers/inventory.ts';
 import { api, movementsOf } from './cycle-counts.fixtures.ts';
 
 const s = useAppWithMerchant();
@@ -214,5 +215,30 @@ describe('cycle counts', () => {
     ]);
     expect((await a.get('CC-PAGE', '?cursor=nonsense')).json().code).toBe('invalid_cursor');
     expect((await a.get('CC-NOPE')).statusCode).toBe(404);
+  });
+
+  it('completes a count that finds a product never stocked here while an adjustment first stocks it, without deadlock', async () => {
+    await startedCount('CC-LOCK', 'DL', { 'DL-A': 5, 'DL-B': 0 });
+    await a.count('CC-LOCK', { 'DL-A': 4, 'DL-B': 3 });
+    // The completion, then an adjustment that creates DL-B's level, queue behind DL-A. The completion must not
+    // hold DL-A while it waits to create DL-B's level, which the adjustment made and holds.
+    const [completed, adjusted] = await queueBehindStockLevel(s, { storeId: 'DL', productId: 'DL-A' }, [
+      () => a.complete('CC-LOCK'),
+      () =>
+        a.call('POST', '/merchant/v1/storeproducts/inventory', {
+          inventory: [
+            { storeId: 'DL', productId: 'DL-A', quantity: 1, reason: 'found' },
+            { storeId: 'DL', productId: 'DL-B', quantity: 1, reason: 'found' },
+          ],
+        }),
+    ]);
+    expect(completed.statusCode, completed.body).toBe(200);
+    expect(adjusted.statusCode, adjusted.body).toBe(200);
+    expect(await a.onHand('DL', 'DL-A')).toBe(5);
+    expect(await a.onHand('DL', 'DL-B')).toBe(4);
+  });
+
+  it('leaves every balance the sum of its movements', async () => {
+    await expectReconciled(s);
   });
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { MAX_BULK_ITEMS } from '../../platform/http/bulk.ts';
-import { booleanQuery, merchantKey } from '../../platform/http/fields.ts';
+import { booleanQuery, eachOnce, merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 
 const cycleCountId = merchantKey("The merchant's own id for the cycle count.");
@@ -18,18 +18,6 @@ const attributeSchema = z
     value: z.union([z.string().max(500), z.number(), z.boolean()]),
   })
   .describe('Products whose attribute `code` has exactly this value.');
-
-const distinctIds = (
-  ids: string[],
-  issues: z.RefinementCtx,
-  path: (index: number) => (string | number)[],
-) => {
-  const seen = new Set<string>();
-  ids.forEach((id, index) => {
-    if (seen.has(id)) issues.addIssue({ code: 'custom', message: `names "${id}" twice`, path: path(index) });
-    seen.add(id);
-  });
-};
 
 export const newFullCountSchema = z.strictObject({ cycleCountId, storeId, name: name.optional() }).meta({
   id: 'NewFullCycleCount',
@@ -70,7 +58,7 @@ export const newManualCountSchema = z
       .array(productId)
       .min(1)
       .max(MAX_BULK_ITEMS, `must not name more than ${MAX_BULK_ITEMS} products; use a partial count`)
-      .superRefine((ids, issues) => distinctIds(ids, issues, (index) => [index])),
+      .superRefine(eachOnce((id: string) => id)),
   })
   .meta({
     id: 'NewManualCycleCount',
@@ -95,13 +83,7 @@ export const countsSchema = z
       )
       .min(1)
       .max(MAX_BULK_ITEMS, `must not have more than ${MAX_BULK_ITEMS} counts; split the call`)
-      .superRefine((counts, issues) =>
-        distinctIds(
-          counts.map((count) => count.productId),
-          issues,
-          (index) => [index, 'productId'],
-        ),
-      ),
+      .superRefine(eachOnce((count: { productId: string }) => count.productId, 'productId')),
   })
   .meta({
     id: 'CycleCountCounts',

@@ -1,3 +1,4 @@
+import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem } from '../../platform/http/problems.ts';
@@ -85,7 +86,7 @@ export async function createManualCount(ctx: Ctx, input: NewManualCount): Promis
         `No product has productId ${unknown.map((item) => `"${item.productId}"`).join(', ')}.`,
         {
           errors: unknown.map((item) => ({
-            field: `body.productIds[${item.index}]`,
+            field: `body.productIds.${item.index}`,
             message: 'no such product',
           })),
         },
@@ -119,7 +120,7 @@ async function createCount(
       kind,
       scope,
       name: input.name ?? null,
-      createdBy: `${ctx.principal.kind}:${ctx.principal.id}`,
+      createdBy: principalKey(ctx.principal),
     },
     ctx.now(),
   );

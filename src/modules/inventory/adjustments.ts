@@ -1,17 +1,16 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emitMany } from '../../platform/events/emit.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
-import { missingProductIds } from '../products/service.ts';
-import { missingStoreIds } from '../stores/service.ts';
 import { keyOf, type MovementInput, postMovements, sortedKeys } from './ledger.ts';
-import { refreshLevels, stockLevels } from './levels.ts';
+import { lockStockLevels, refreshLevels, stockLevels } from './levels.ts';
+import { unknownReferences } from './references.ts';
 import * as repo from './repo.ts';
 import type { AdjustItem, InventoryWriteResult, SetItem } from './schemas.ts';
 
 export const ADJUSTMENT_EVENT = 'INVENTORY_ADJUSTMENT';
 export const BUCKET_ADJUSTMENT_EVENT = 'INVENTORY_BUCKET_ADJUSTMENT';
 
-const itemField = (index: number) => `body.inventory[${index}]`;
+const itemField = (index: number) => `body.inventory.${index}`;
 
 /**
  * Incremental changes: each item adds to or takes from a bucket, or moves units between two buckets. All
@@ -96,8 +95,7 @@ function checkMoves(items: readonly AdjustItem[]): void {
 export async function setInventory(ctx: Ctx, items: readonly SetItem[]): Promise<InventoryWriteResult> {
   await checkSetItems(ctx, items);
   const keys = sortedKeys(items);
-  await repo.ensureLevels(ctx.tx, ctx.tenantId, keys);
-  const current = await stockLevels(ctx, keys, { lock: true });
+  const current = await lockStockLevels(ctx, keys);
   const now = ctx.now();
   for (const item of items) {
     const { safetyStock, lowStockThreshold, outOfStockThreshold, allowBackorders } = item;
@@ -163,30 +161,14 @@ async function checkSetItems(ctx: Ctx, items: readonly SetItem[]): Promise<void>
     seen.set(id, first ?? index);
   }
   if (errors.length > 0) throw new Problem('validation_failed', 'Some items are not valid.', { errors });
-  const stores = new Set(await missingStoreIds(ctx, [...new Set(items.map((item) => item.storeId))]));
-  const products = new Set(
-    await missingProductIds(
-      ctx,
-      items.map((item) => item.productId),
-    ),
-  );
-  for (const [index, item] of items.entries()) {
-    if (stores.has(item.storeId)) {
-      errors.push({
-        field: `${itemField(index)}.storeId`,
-        message: `no store has storeId "${item.storeId}"`,
-      });
-    }
-    if (products.has(item.productId)) {
-      errors.push({
-        field: `${itemField(index)}.productId`,
-        message: `no product has productId "${item.productId}"`,
-      });
-    }
-  }
-  if (errors.length > 0) {
-    throw new Problem('unknown_reference', 'The request names stores or products that do not exist.', {
-      errors,
-    });
+  const unknown = await unknownReferences(ctx, items, itemField);
+  if (unknown.length > 0) {
+    throw new Problem(
+      'unknown_reference',
+      'The request names stores, products or buckets that do not exist.',
+      {
+        errors: unknown,
+      },
+    );
   }
 }

@@ -16,11 +16,12 @@ import { thresholdsOf } from './statuses.ts';
  */
 export async function availability(ctx: Ctx, query: AvailabilityQuery) {
   const productIds = query.productIds;
+  const namedStores = query.storeIds?.length ? query.storeIds : undefined;
   const missingProducts = await missingProductIds(ctx, productIds);
-  const missingStores = query.storeIds ? await missingStoreIds(ctx, query.storeIds) : [];
+  const missingStores = namedStores ? await missingStoreIds(ctx, namedStores) : [];
   const liveProducts = productIds.filter((id) => !missingProducts.includes(id));
-  const storeIds = query.storeIds
-    ? query.storeIds.filter((id) => !missingStores.includes(id))
+  const storeIds = namedStores
+    ? namedStores.filter((id) => !missingStores.includes(id))
     : await allStoreIds(ctx);
   await expireReservationsAt(ctx, storeIds, liveProducts);
   const levels = new Map(

@@ -99,7 +99,7 @@ describe('setting and adjusting stock', () => {
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({
       code: 'insufficient_stock',
-      errors: [{ field: 'body.inventory[1].quantity' }],
+      errors: [{ field: 'body.inventory.1.quantity' }],
     });
     expect(await api.position('NYC', 'TEE')).toMatchObject({ onHand: 13 });
   });
@@ -112,9 +112,9 @@ describe('setting and adjusting stock', () => {
     ]);
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().errors.map((e: { field: string }) => e.field)).toEqual([
-      'body.inventory[0].storeId',
-      'body.inventory[1].productId',
-      'body.inventory[2].bucket',
+      'body.inventory.0.storeId',
+      'body.inventory.1.productId',
+      'body.inventory.2.bucket',
     ]);
     const zero = await api.adjustStock([{ storeId: 'NYC', productId: 'TEE', quantity: 0, reason: 'found' }]);
     expect(zero.statusCode).toBe(400);
@@ -185,6 +185,9 @@ describe('availability', () => {
       available: 0,
       status: 'out_of_stock',
     });
+    const empty = await api.call('GET', '/merchant/v1/storeproducts/inventory?productIds=TEE&storeIds=');
+    expect(empty.statusCode, empty.body).toBe(200);
+    expect(empty.json().data).toHaveLength(3);
     const named = await api.availability(['TEE'], ['NYC', 'NOWHERE']);
     expect(named.json().missingStoreIds).toEqual(['NOWHERE']);
     expect(named.json().data).toHaveLength(1);

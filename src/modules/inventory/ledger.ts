@@ -1,12 +1,10 @@
+import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
-import { missingProductIds } from '../products/service.ts';
-import { missingStoreIds } from '../stores/service.ts';
+import { unknownReferences } from './references.ts';
 import * as repo from './repo.ts';
 import { refreshStatuses } from './statuses.ts';
 import type { StockStatus } from './tables.ts';
-
-export const BUILT_IN_BUCKETS = ['on_hand', 'reserved', 'damaged', 'in_transit'] as const;
 
 export interface MovementInput {
   storeId: string;
@@ -35,11 +33,12 @@ export interface PostedMovement {
 }
 
 export interface PostOptions {
-  /** Where an item sits in the request, for field errors: `body.inventory[3]`. */
+  /** Where an item sits in the request, for field errors: `body.inventory.3`. */
   field?: (index: number) => string;
   /**
-   * Movements inventory builds itself from rows it holds (reservations): they may move the `reserved` bucket,
-   * which nothing else may, and their stores and products were checked when the rows were made.
+   * Movements built from a document whose stores and products were checked when it was made (a reservation,
+   * a cycle count, a transfer, a shipping notice): they are posted even for a product deleted since, whose
+   * stock is still real. Only inventory's own reservations use it to move the `reserved` bucket.
    */
   trusted?: boolean;
 }
@@ -55,7 +54,7 @@ export function sortedKeys(items: readonly repo.StockKey[]): repo.StockKey[] {
   );
 }
 
-// Byte order, as PostgreSQL sorts under the C collation the keys are compared in.
+// Byte order, as the level repo sorts rows (collate "C") when it creates and locks them.
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -69,7 +68,7 @@ export async function postMovements(
   options: PostOptions = {},
 ): Promise<PostedMovement[]> {
   if (movements.length === 0) return [];
-  const field = options.field ?? ((index: number) => `body.items[${index}]`);
+  const field = options.field ?? ((index: number) => `body.items.${index}`);
   if (!options.trusted) await checkReferences(ctx, movements, field);
   const keys = sortedKeys(movements);
   await repo.ensureLevels(ctx.tx, ctx.tenantId, keys);
@@ -139,7 +138,7 @@ export async function postMovements(
   const ids = await repo.insertMovements(
     ctx.tx,
     ctx.tenantId,
-    actorOf(ctx),
+    principalKey(ctx.principal),
     movements.map((movement) => ({
       storeId: movement.storeId,
       productId: movement.productId,
@@ -170,45 +169,15 @@ export async function postMovements(
   }));
 }
 
-export function actorOf(ctx: Ctx): string {
-  return `${ctx.principal.kind}:${ctx.principal.id}`;
-}
-
 async function checkReferences(
   ctx: Ctx,
   movements: readonly MovementInput[],
   field: (index: number) => string,
 ): Promise<void> {
-  const missingStores = new Set(await missingStoreIds(ctx, [...new Set(movements.map((m) => m.storeId))]));
-  const missingProducts = new Set(
-    await missingProductIds(
-      ctx,
-      movements.map((m) => m.productId),
-    ),
-  );
-  const merchantBuckets = new Set(
-    movements.some((m) => !(BUILT_IN_BUCKETS as readonly string[]).includes(m.bucket))
-      ? await repo.merchantBucketIds(ctx.tx)
-      : [],
-  );
-  const errors: FieldError[] = [];
+  const errors = await unknownReferences(ctx, movements, field);
   for (const [index, movement] of movements.entries()) {
-    const at = field(index);
-    if (missingStores.has(movement.storeId)) {
-      errors.push({ field: `${at}.storeId`, message: `no store has storeId "${movement.storeId}"` });
-    }
-    if (missingProducts.has(movement.productId)) {
-      errors.push({ field: `${at}.productId`, message: `no product has productId "${movement.productId}"` });
-    }
-    const builtIn = (BUILT_IN_BUCKETS as readonly string[]).includes(movement.bucket);
-    if (movement.bucket === 'reserved' || (!builtIn && !merchantBuckets.has(movement.bucket))) {
-      errors.push({
-        field: `${at}.bucket`,
-        message: `"${movement.bucket}" is not a bucket stock can be moved to`,
-      });
-    }
     if (!Number.isSafeInteger(movement.quantity) || movement.quantity === 0) {
-      errors.push({ field: `${at}.quantity`, message: 'must be a non-zero whole number' });
+      errors.push({ field: `${field(index)}.quantity`, message: 'must be a non-zero whole number' });
     }
   }
   if (errors.length > 0) {

@@ -67,6 +67,19 @@ export async function stockLevels(
   return levels;
 }
 
+/**
+ * What a writer does first: creates the missing level rows of these pairs and locks all of them, in key order,
+ * then answers their levels. Locking every pair it will touch before it touches any keeps a writer from
+ * holding one level while it waits for another that a writer holding that one is waiting for.
+ */
+export async function lockStockLevels(
+  ctx: Ctx,
+  keys: readonly repo.StockKey[],
+): Promise<Map<string, StockLevel>> {
+  await repo.ensureLevels(ctx.tx, ctx.tenantId, sortedKeys(keys));
+  return stockLevels(ctx, keys, { lock: true });
+}
+
 /** A store's stock rows in productId order, a page at a time (exports, full counts, full feeds). */
 export async function listStoreStock(
   ctx: Ctx,
@@ -81,7 +94,9 @@ export async function listStoreStock(
 
 /**
  * Replaces what one source (a shipping notice, a transfer) is bringing to a store. What is expected feeds the
- * back-order and pre-order statuses and their dates; statuses are recomputed for every pair it touches.
+ * back-order and pre-order statuses and their dates; statuses are recomputed for every pair it touches. The
+ * levels are locked before the expected rows that refer to them are written: the reference takes a share
+ * lock on each level, and two writers that share a level cannot both go on to lock it for update.
  */
 export async function expectInbound(
   ctx: Ctx,
@@ -93,14 +108,15 @@ export async function expectInbound(
   const rows = lines
     .filter((line) => line.quantity > 0)
     .map((line) => ({ storeId, productId: line.productId, quantity: line.quantity, expectedAt }));
+  const removed = await repo.deleteInbound(ctx.tx, source);
   await repo.ensureLevels(ctx.tx, ctx.tenantId, sortedKeys(rows));
-  const removed = await repo.replaceInbound(ctx.tx, ctx.tenantId, source, rows);
-  await refreshLevels(ctx, [...rows, ...removed]);
+  const levels = await repo.findLevels(ctx.tx, sortedKeys([...rows, ...removed]), { lock: true });
+  await repo.insertInbound(ctx.tx, ctx.tenantId, source, rows);
+  await refreshStatuses(ctx, levels);
 }
 
 export async function clearInbound(ctx: Ctx, source: { type: string; id: string }): Promise<void> {
-  const removed = await repo.replaceInbound(ctx.tx, ctx.tenantId, source, []);
-  await refreshLevels(ctx, removed);
+  await refreshLevels(ctx, await repo.deleteInbound(ctx.tx, source));
 }
 
 /** Locks the levels of these pairs and recomputes their statuses (after thresholds or inbound stock change). */

@@ -29,6 +29,9 @@ const keyArrays = (keys: readonly StockKey[]) => ({
   products: keys.map((key) => key.productId),
 });
 
+// Rows are created and locked in byte order of (store_id, product_id), the order sortedKeys gives, whatever the
+// database's collation: every writer must take its locks in the same order or two writers can deadlock.
+
 /** Creates the missing level rows of these pairs, in key order so concurrent writers never deadlock. */
 export async function ensureLevels(tx: Tx, tenantId: string, keys: readonly StockKey[]): Promise<void> {
   if (keys.length === 0) return;
@@ -37,7 +40,7 @@ export async function ensureLevels(tx: Tx, tenantId: string, keys: readonly Stoc
     insert into stock_levels (tenant_id, store_id, product_id)
     select ${tenantId}, k.store_id, k.product_id
     from unnest(${stores}::text[], ${products}::text[]) as k (store_id, product_id)
-    order by k.store_id, k.product_id
+    order by k.store_id collate "C", k.product_id collate "C"
     on conflict do nothing`.execute(tx);
 }
 
@@ -56,7 +59,7 @@ export async function findLevels(
     select ${levelColumns} from stock_levels
     where (store_id, product_id) in (
       select * from unnest(${stores}::text[], ${products}::text[]))
-    order by store_id, product_id
+    order by store_id collate "C", product_id collate "C"
     ${options.lock ? sql`for update` : sql``}`.execute(tx);
   return rows;
 }
@@ -189,24 +192,27 @@ export async function inboundTotals(tx: Tx, keys: readonly StockKey[]): Promise<
   return rows;
 }
 
-export async function replaceInbound(
+/** Removes what one source was bringing; answers the pairs it was bringing stock to. */
+export async function deleteInbound(tx: Tx, source: { type: string; id: string }): Promise<StockKey[]> {
+  const { rows } = await sql<StockKey>`
+    delete from stock_inbound where source_type = ${source.type} and source_id = ${source.id}
+    returning store_id as "storeId", product_id as "productId"`.execute(tx);
+  return rows;
+}
+
+export async function insertInbound(
   tx: Tx,
   tenantId: string,
   source: { type: string; id: string },
   rows: readonly InboundRow[],
-): Promise<StockKey[]> {
-  const { rows: removed } = await sql<StockKey>`
-    delete from stock_inbound where source_type = ${source.type} and source_id = ${source.id}
-    returning store_id as "storeId", product_id as "productId"`.execute(tx);
-  if (rows.length > 0) {
-    await sql`
-      insert into stock_inbound (tenant_id, store_id, product_id, source_type, source_id, quantity, expected_at)
-      select ${tenantId}, r.store_id, r.product_id, ${source.type}, ${source.id}, r.quantity, r.expected_at
-      from unnest(${rows.map((r) => r.storeId)}::text[], ${rows.map((r) => r.productId)}::text[],
-        ${rows.map((r) => r.quantity)}::bigint[], ${rows.map((r) => r.expectedAt)}::timestamptz[])
-        as r (store_id, product_id, quantity, expected_at)`.execute(tx);
-  }
-  return removed;
+): Promise<void> {
+  if (rows.length === 0) return;
+  await sql`
+    insert into stock_inbound (tenant_id, store_id, product_id, source_type, source_id, quantity, expected_at)
+    select ${tenantId}, r.store_id, r.product_id, ${source.type}, ${source.id}, r.quantity, r.expected_at
+    from unnest(${rows.map((r) => r.storeId)}::text[], ${rows.map((r) => r.productId)}::text[],
+      ${rows.map((r) => r.quantity)}::bigint[], ${rows.map((r) => r.expectedAt)}::timestamptz[])
+      as r (store_id, product_id, quantity, expected_at)`.execute(tx);
 }
 
 export async function setStatuses(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { merchantKey } from '../../platform/http/fields.ts';
+import { eachOnce, merchantKey } from '../../platform/http/fields.ts';
 
 const expiresInSeconds = z
   .number()
@@ -27,10 +27,7 @@ export const newReservationSchema = z
       .array(lineSchema)
       .min(1)
       .max(100)
-      .refine(
-        (lines) => new Set(lines.map((line) => line.productId)).size === lines.length,
-        'must name each product once',
-      ),
+      .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId')),
     expiresInSeconds: expiresInSeconds.optional(),
   })
   .meta({

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { LevelRow } from './repo.ts';
 import { DEFAULT_SETTINGS, type InventorySettings } from './settings-repo.ts';
@@ -123,13 +124,14 @@ export async function findReservation(
 }
 
 /**
- * Active reservations past their expiry, locked; ones another transaction holds are skipped (it is extending,
- * committing or expiring them). Optionally only those holding stock of these products at these locations.
+ * Active reservations past their expiry (at most `limit`, null for all), locked; ones another transaction holds
+ * are skipped (it is extending, committing or expiring them). Optionally only those holding stock of these
+ * products at these locations.
  */
 export async function lockDueReservations(
   tx: Tx,
   now: Date,
-  limit: number,
+  limit: number | null,
   at?: { storeIds: readonly string[]; productIds: readonly string[] },
 ): Promise<ReservationRow[]> {
   const { rows } = await sql<ReservationRow>`
@@ -142,9 +144,17 @@ export async function lockDueReservations(
           : sql``
       }
     order by r.reservation_id
-    limit ${limit}
+    ${limit === null ? sql`` : sql`limit ${limit}`}
     for update of r skip locked`.execute(tx);
   return rows;
+}
+
+/** The tenants with reservations past their expiry: a platform statement, it sees every tenant. */
+export async function tenantsWithDueReservations(db: Db, now: Date): Promise<string[]> {
+  const { rows } = await sql<{ tenantId: string }>`
+    select distinct tenant_id as "tenantId" from stock_reservations
+    where status = 'active' and expires_at <= ${now}`.execute(db);
+  return rows.map((row) => row.tenantId);
 }
 
 export async function updateReservation(

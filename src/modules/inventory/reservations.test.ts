@@ -1,6 +1,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi, movementsOf, seedCatalog } from '../../../test/helpers/inventory.ts';
+import {
+  merchantApi,
+  movementsOf,
+  queueBehindStockLevel,
+  seedCatalog,
+} from '../../../test/helpers/inventory.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { expireDueReservations } from './expiry.ts';
 import { verifyInventory } from './service.ts';
@@ -24,13 +29,17 @@ const later = (seconds: number) => {
 };
 
 beforeAll(async () => {
-  await seedCatalog(s, ['WEB'], ['TEE', 'CAP', 'HOT', 'OLD', 'SWEPT']);
+  await seedCatalog(s, ['WEB'], ['TEE', 'CAP', 'HOT', 'OLD', 'SWEPT', 'LKA', 'LKB', 'LKC', 'GONE']);
   const stocked = await api.setStock([
     { storeId: 'WEB', productId: 'TEE', quantity: 10 },
     { storeId: 'WEB', productId: 'CAP', quantity: 2 },
     { storeId: 'WEB', productId: 'HOT', quantity: 10 },
     { storeId: 'WEB', productId: 'OLD', quantity: 1 },
     { storeId: 'WEB', productId: 'SWEPT', quantity: 4 },
+    { storeId: 'WEB', productId: 'LKA', quantity: 5 },
+    { storeId: 'WEB', productId: 'LKB', quantity: 5 },
+    { storeId: 'WEB', productId: 'LKC', quantity: 5 },
+    { storeId: 'WEB', productId: 'GONE', quantity: 3 },
   ]);
   expect(stocked.statusCode).toBe(200);
 });
@@ -70,7 +79,7 @@ describe('reservations', () => {
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({
       code: 'insufficient_stock',
-      errors: [{ field: 'body.lines[1].quantity', message: '2 of CAP available at WEB; 3 asked' }],
+      errors: [{ field: 'body.lines.1.quantity', message: '2 of CAP available at WEB; 3 asked' }],
     });
     expect(await api.position('WEB', 'TEE')).toMatchObject({ reserved: 3 });
     expect((await api.call('GET', '/merchant/v1/ims/inventory/reservations/r2')).statusCode).toBe(404);
@@ -79,7 +88,7 @@ describe('reservations', () => {
   it('refuses unknown products and stores (422), reused ids (409) and malformed lines (400)', async () => {
     const unknown = await reserve('r3', [{ productId: 'GHOST', quantity: 1 }]);
     expect(unknown.statusCode).toBe(422);
-    expect(unknown.json().errors[0].field).toBe('body.lines[0].productId');
+    expect(unknown.json().errors[0].field).toBe('body.lines.0.productId');
     const store = await api.reserve({
       storeId: 'NOWHERE',
       reference: { type: 'cart', id: 'c' },
@@ -128,6 +137,19 @@ describe('reservations', () => {
     });
   });
 
+  it('refuses to commit what a recount found missing, naming the line, and keeps the reservation', async () => {
+    expect((await reserve('r-gone', [{ productId: 'GONE', quantity: 3 }])).statusCode).toBe(201);
+    expect((await api.setStock([{ storeId: 'WEB', productId: 'GONE', quantity: 1 }])).statusCode).toBe(200);
+    const committed = await action('r-gone', 'commit');
+    expect(committed.statusCode).toBe(409);
+    expect(committed.json()).toMatchObject({
+      code: 'insufficient_stock',
+      errors: [{ field: 'lines.0.quantity', message: expect.stringContaining('has 1 in on_hand') }],
+    });
+    expect((await action('r-gone', 'release')).json().status).toBe('released');
+    expect(await api.position('WEB', 'GONE')).toMatchObject({ onHand: 1, reserved: 0, available: 1 });
+  });
+
   it('expires on read: an overdue reservation no longer holds stock and cannot be committed or extended', async () => {
     expect(
       (await reserve('r6', [{ productId: 'OLD', quantity: 1 }], { expiresInSeconds: 60 })).statusCode,
@@ -169,6 +191,31 @@ describe('reservations', () => {
     expect(statuses.filter((status) => status === 201)).toHaveLength(10);
     expect(statuses.filter((status) => status === 409)).toHaveLength(30);
     expect(await api.position('WEB', 'HOT')).toMatchObject({ onHand: 10, reserved: 10, available: 0 });
+  });
+
+  it('expires an overdue reservation on the way to a new one without deadlocking a writer of its other products', async () => {
+    const overdue = [
+      { productId: 'LKA', quantity: 1 },
+      { productId: 'LKC', quantity: 1 },
+    ];
+    expect((await reserve('lk-old', overdue, { expiresInSeconds: 30 })).statusCode).toBe(201);
+    later(31);
+    // The new reservation (LKA, LKB) first expires lk-old, which holds LKC too; an adjustment of LKB and LKC
+    // queues behind it on LKC. Taking LKB only after LKC would deadlock with the adjustment.
+    const [reserved, adjusted] = await queueBehindStockLevel(s, { storeId: 'WEB', productId: 'LKC' }, [
+      () =>
+        reserve('lk-new', [
+          { productId: 'LKA', quantity: 1 },
+          { productId: 'LKB', quantity: 1 },
+        ]),
+      () =>
+        api.adjustStock(
+          ['LKB', 'LKC'].map((productId) => ({ storeId: 'WEB', productId, quantity: 1, reason: 'found' })),
+        ),
+    ]);
+    expect(reserved.statusCode, reserved.body).toBe(201);
+    expect(adjusted.statusCode, adjusted.body).toBe(200);
+    expect(await api.position('WEB', 'LKC')).toMatchObject({ onHand: 6, reserved: 0 });
   });
 
   it('leaves the ledger, the balances and the reservations reconciled', async () => {

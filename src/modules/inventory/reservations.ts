@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { type FieldError, Problem } from '../../platform/http/problems.ts';
-import { missingProductIds } from '../products/service.ts';
-import { missingStoreIds } from '../stores/service.ts';
+import { Problem } from '../../platform/http/problems.ts';
 import { endReservations, expireReservationsAt } from './expiry.ts';
-import { actorOf } from './ledger.ts';
 import { stockLevels } from './levels.ts';
+import { missingReferences } from './references.ts';
 import type * as repo from './repo.ts';
 import type { NewReservationInput, Reservation } from './reservation-schemas.ts';
 import {
@@ -41,10 +40,12 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
   const now = ctx.now();
   const reservationId = input.reservationId ?? `rsv_${randomUUID()}`;
   const lines = [...input.lines].sort((a, b) => (a.productId < b.productId ? -1 : 1));
+  const keys = lines.map((line) => ({ storeId: input.storeId, productId: line.productId }));
   await expireReservationsAt(
     ctx,
     [input.storeId],
     lines.map((line) => line.productId),
+    keys,
   );
   const taken: repo.LevelRow[] = [];
   let settings: InventorySettings = DEFAULT_SETTINGS;
@@ -67,7 +68,7 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
     referenceType: input.reference.type,
     referenceId: input.reference.id,
     expiresAt,
-    createdBy: actorOf(ctx),
+    createdBy: principalKey(ctx.principal),
   };
   if (!(await insertReservation(ctx.tx, ctx.tenantId, header, lines, now))) {
     throw new Problem(
@@ -90,24 +91,13 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
 
 /** Why a reservation could not be made: names that do not exist (422), or the lines that are short (409). */
 async function shortage(ctx: Ctx, input: NewReservationInput): Promise<Problem> {
-  const errors: FieldError[] = [];
-  if ((await missingStoreIds(ctx, [input.storeId])).length > 0) {
-    errors.push({ field: 'body.storeId', message: `no store has storeId "${input.storeId}"` });
-  }
-  const missing = new Set(
-    await missingProductIds(
-      ctx,
-      input.lines.map((line) => line.productId),
-    ),
-  );
-  for (const [index, line] of input.lines.entries()) {
-    if (missing.has(line.productId)) {
-      errors.push({
-        field: `body.lines[${index}].productId`,
-        message: `no product has productId "${line.productId}"`,
-      });
-    }
-  }
+  const errors = await missingReferences(ctx, [
+    { field: 'body.storeId', storeId: input.storeId },
+    ...input.lines.map((line, index) => ({
+      field: `body.lines.${index}.productId`,
+      productId: line.productId,
+    })),
+  ]);
   if (errors.length > 0)
     return new Problem('unknown_reference', 'The reservation names stores or products that do not exist.', {
       errors,
@@ -120,7 +110,7 @@ async function shortage(ctx: Ctx, input: NewReservationInput): Promise<Problem> 
     const available = levels.get(`${input.storeId}/${line.productId}`)?.available ?? 0;
     if (available < line.quantity) {
       errors.push({
-        field: `body.lines[${index}].quantity`,
+        field: `body.lines.${index}.quantity`,
         message: `${available} of ${line.productId} available at ${input.storeId}; ${line.quantity} asked`,
       });
     }

@@ -35,7 +35,7 @@ export function inventoryRoutes(app: FastifyInstance, platform: Platform): void 
       'One entry per (store, product): on hand, reserved, safety stock, available (on hand − reserved − ' +
       'safety stock), other buckets, and the display status from the thresholds: in_stock, low_stock, ' +
       'out_of_stock, back_ordered (the product takes backorders and a shipment is expected, with its date) or ' +
-      'pre_order (the same, for a product never received here). No storeIds means every active location. ' +
+      'pre_order (the same, for a product never received here). No or empty storeIds means every active location. ' +
       'Unknown ids are listed in missingProductIds and missingStoreIds.',
     query: availabilityQuery,
     response: availabilityResponse,

@@ -34,7 +34,7 @@ export const stockStatusSchema = z
 
 export const availabilityQuery = z.strictObject({
   productIds: commaSeparated(productId, 20, 'productIds'),
-  storeIds: commaSeparated(storeId, 1000, 'storeIds')
+  storeIds: commaSeparated(storeId, 1000, 'storeIds', 0)
     .optional()
     .describe('Comma-separated, at most 1,000; empty or absent means every location.'),
 });

@@ -3,5 +3,13 @@
 
 export { adjustInventory, setInventory } from './adjustments.ts';
 export { type MovementInput, type PostedMovement, postMovements } from './ledger.ts';
-export { clearInbound, expectInbound, listStoreStock, type StockLevel, stockLevels } from './levels.ts';
+export {
+  clearInbound,
+  expectInbound,
+  listStoreStock,
+  lockStockLevels,
+  type StockLevel,
+  stockLevels,
+} from './levels.ts';
+export { missingReferences, type NamedReference } from './references.ts';
 export { type InventoryVerification, verifyInventory } from './verify.ts';

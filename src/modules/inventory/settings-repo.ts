@@ -21,20 +21,28 @@ export async function findSettings(tx: Tx): Promise<InventorySettings> {
   return row ?? DEFAULT_SETTINGS;
 }
 
+/**
+ * Changes the given settings and keeps the others, in one statement: concurrent changes of different settings
+ * all stay. The first change of a tenant starts from the defaults.
+ */
 export async function saveSettings(
   tx: Tx,
   tenantId: string,
-  settings: InventorySettings,
+  change: Partial<InventorySettings>,
   now: Date,
 ): Promise<InventorySettings> {
+  const { reservationTtlSeconds = null, lowStockThreshold = null, outOfStockThreshold = null } = change;
   const { rows } = await sql<InventorySettings>`
-    insert into inventory_settings (tenant_id, reservation_ttl_seconds, low_stock_threshold,
+    insert into inventory_settings as s (tenant_id, reservation_ttl_seconds, low_stock_threshold,
       out_of_stock_threshold, updated_at)
-    values (${tenantId}, ${settings.reservationTtlSeconds}, ${settings.lowStockThreshold},
-      ${settings.outOfStockThreshold}, ${now})
-    on conflict (tenant_id) do update set reservation_ttl_seconds = excluded.reservation_ttl_seconds,
-      low_stock_threshold = excluded.low_stock_threshold,
-      out_of_stock_threshold = excluded.out_of_stock_threshold, updated_at = excluded.updated_at
+    values (${tenantId}, ${reservationTtlSeconds ?? DEFAULT_SETTINGS.reservationTtlSeconds},
+      ${lowStockThreshold ?? DEFAULT_SETTINGS.lowStockThreshold},
+      ${outOfStockThreshold ?? DEFAULT_SETTINGS.outOfStockThreshold}, ${now})
+    on conflict (tenant_id) do update set
+      reservation_ttl_seconds = coalesce(${reservationTtlSeconds}::integer, s.reservation_ttl_seconds),
+      low_stock_threshold = coalesce(${lowStockThreshold}::integer, s.low_stock_threshold),
+      out_of_stock_threshold = coalesce(${outOfStockThreshold}::integer, s.out_of_stock_threshold),
+      updated_at = excluded.updated_at
     returning reservation_ttl_seconds as "reservationTtlSeconds", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold"`.execute(tx);
   const saved = rows[0];

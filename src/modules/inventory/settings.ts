@@ -17,8 +17,18 @@ export const settingsSchema = z
       .min(30)
       .max(604_800)
       .describe('How long a reservation holds stock unless it says otherwise.'),
-    lowStockThreshold: z.number().int().min(0).describe('Available at or below this shows low stock.'),
-    outOfStockThreshold: z.number().int().min(0).describe('Available at or below this shows out of stock.'),
+    lowStockThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .describe('Available at or below this shows low stock.'),
+    outOfStockThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .describe('Available at or below this shows out of stock.'),
   })
   .meta({
     id: 'InventorySettings',
@@ -45,12 +55,8 @@ export function getSettings(ctx: Ctx): Promise<InventorySettings> {
   return findSettings(ctx.tx);
 }
 
-export async function updateSettings(
-  ctx: Ctx,
-  update: Partial<InventorySettings>,
-): Promise<InventorySettings> {
-  const current = await findSettings(ctx.tx);
-  return saveSettings(ctx.tx, ctx.tenantId, { ...current, ...update }, ctx.now());
+export function updateSettings(ctx: Ctx, update: Partial<InventorySettings>): Promise<InventorySettings> {
+  return saveSettings(ctx.tx, ctx.tenantId, update, ctx.now());
 }
 
 export async function listBuckets(ctx: Ctx) {

@@ -6,7 +6,7 @@ import { type AppWithMerchant, eventsFor, sampleStore } from '../../../test/help
 export const ASN_URL = '/merchant/v1/ims/inventory/asn';
 export const EXPECTED_AT = Date.parse('2030-03-01T12:00:00Z');
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
 export function receivingApi(s: AppWithMerchant) {
   const call = (method: Method, url: string, payload?: object, auth = s.merchant.auth) =>

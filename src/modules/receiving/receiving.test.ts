@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { expectReconciled } from '../../../test/helpers/inventory.ts';
 import { ASN_URL, EXPECTED_AT, receivingApi } from './receiving.fixtures.ts';
 
 const s = useAppWithMerchant();
@@ -234,5 +235,9 @@ describe('advance shipping notices', () => {
       expect(response.json()).toMatchObject({ code: 'not_found' });
     }
     expect((await receive('NOPE', { lines: [{ productId: 'TEE', quantity: 1 }] })).statusCode).toBe(404);
+  });
+
+  it('leaves every balance the sum of its movements', async () => {
+    await expectReconciled(s);
   });
 });

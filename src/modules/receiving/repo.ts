@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Timestamp } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { AsnStatus } from './schemas.ts';
@@ -37,23 +37,8 @@ const asnColumns = [
 ] as const;
 const lineColumns = ['productId', 'expectedQuantity', 'receivedQuantity', 'damagedQuantity'] as const;
 
-export interface AsnRow {
-  asnId: string;
-  storeId: string;
-  supplier: string | null;
-  expectedAt: Date;
-  status: AsnStatus;
-  createdAt: Date;
-  updatedAt: Date;
-  endedAt: Date | null;
-}
-
-export interface AsnLineRow {
-  productId: string;
-  expectedQuantity: number;
-  receivedQuantity: number;
-  damagedQuantity: number;
-}
+export type AsnRow = Omit<Selectable<AsnsTable>, 'tenantId' | 'createdBy'>;
+export type AsnLineRow = Omit<Selectable<AsnLinesTable>, 'tenantId' | 'asnId'>;
 
 export interface NewAsnValues {
   asnId: string;

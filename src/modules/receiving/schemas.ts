@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { merchantKey } from '../../platform/http/fields.ts';
+import { eachOnce, epochMillis, merchantKey } from '../../platform/http/fields.ts';
 
 export const MAX_ASN_LINES = 500;
 
@@ -7,27 +7,13 @@ const asnId = merchantKey("The merchant's own id for the advance shipping notice
 const productId = merchantKey("The merchant's id of the product.");
 const units = z.number().int().min(1, 'must be a whole number of units, at least 1').max(1_000_000_000);
 
-/** Lines must name each product once: the quantities of one product belong on one line. */
-function oneLinePerProduct(lines: readonly { productId: string }[], context: z.RefinementCtx) {
-  const seen = new Set<string>();
-  for (const [index, line] of lines.entries()) {
-    if (seen.has(line.productId)) {
-      context.addIssue({
-        code: 'custom',
-        path: [index, 'productId'],
-        message: `product "${line.productId}" is on an earlier line; give each product one line`,
-      });
-    }
-    seen.add(line.productId);
-  }
-}
-
+/** Lines name each product once: the quantities of one product belong on one line. */
 function linesOf<T extends z.ZodType<{ productId: string }>>(line: T) {
   return z
     .array(line)
     .min(1, 'must have at least one line')
     .max(MAX_ASN_LINES, `must not have more than ${MAX_ASN_LINES} lines`)
-    .superRefine(oneLinePerProduct);
+    .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId'));
 }
 
 export const asnStatusSchema = z
@@ -41,7 +27,7 @@ export const newAsnSchema = z
   .strictObject({
     asnId,
     storeId: merchantKey('The store the shipment is for.'),
-    expectedAt: z.number().int().min(0).describe('When the shipment is expected, in epoch milliseconds.'),
+    expectedAt: epochMillis('When the shipment is expected, in epoch milliseconds.'),
     supplier: z.string().trim().min(1).max(200).optional(),
     lines: linesOf(z.strictObject({ productId, quantity: units.describe('Units expected.') })),
   })

@@ -3,8 +3,6 @@ import type { Ctx } from '../../platform/context.ts';
 import { emit, emitMany } from '../../platform/events/emit.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
 import * as inventory from '../inventory/service.ts';
-import { findProducts } from '../products/service.ts';
-import { findStores } from '../stores/service.ts';
 import * as repo from './repo.ts';
 import type { Asn, AsnReceipt, AsnStatus, NewAsn } from './schemas.ts';
 
@@ -46,23 +44,13 @@ function notFound(asnId: string): Problem {
 
 /** Refuses the ASN when its store or any of its products does not exist, naming each. */
 async function checkReferences(ctx: Ctx, input: NewAsn): Promise<void> {
-  const stores = await findStores(ctx, [input.storeId]);
-  const products = await findProducts(
-    ctx,
-    input.lines.map((line) => line.productId),
-  );
-  const errors: FieldError[] = [];
-  if (!stores.has(input.storeId)) {
-    errors.push({ field: 'body.storeId', message: `no store has storeId "${input.storeId}"` });
-  }
-  for (const [index, line] of input.lines.entries()) {
-    if (!products.has(line.productId)) {
-      errors.push({
-        field: `body.lines.${index}.productId`,
-        message: `no product has productId "${line.productId}"`,
-      });
-    }
-  }
+  const errors = await inventory.missingReferences(ctx, [
+    { field: 'body.storeId', storeId: input.storeId },
+    ...input.lines.map((line, index) => ({
+      field: `body.lines.${index}.productId`,
+      productId: line.productId,
+    })),
+  ]);
   if (errors.length > 0) {
     throw new Problem('unknown_reference', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
       errors,
@@ -150,6 +138,11 @@ function checkReceipt(asnId: string, lines: repo.AsnLineRow[], receipt: AsnRecei
 export async function receiveAsn(ctx: Ctx, asnId: string, receipt: AsnReceipt): Promise<Asn> {
   const { row, lines } = await lockAsn(ctx, asnId, expecting, 'received');
   checkReceipt(asnId, lines, receipt);
+  // Every product of the ASN, not only those received now: what it still brings of each is refreshed below.
+  await inventory.lockStockLevels(
+    ctx,
+    lines.map((line) => ({ storeId: row.storeId, productId: line.productId })),
+  );
   const reference = sourceOf(asnId);
   const movements: inventory.MovementInput[] = [];
   const lineOfMovement: number[] = [];
@@ -171,7 +164,10 @@ export async function receiveAsn(ctx: Ctx, asnId: string, receipt: AsnReceipt): 
     book(index, line.productId, 'on_hand', line.quantity - line.damagedQuantity);
     book(index, line.productId, 'damaged', line.damagedQuantity);
   }
-  await inventory.postMovements(ctx, movements, { field: (index) => `body.lines.${lineOfMovement[index]}` });
+  await inventory.postMovements(ctx, movements, {
+    trusted: true,
+    field: (index) => `body.lines.${lineOfMovement[index]}`,
+  });
   await repo.addReceivedQuantities(ctx.tx, asnId, receipt.lines);
 
   const after = await repo.asnLines(ctx.tx, asnId);

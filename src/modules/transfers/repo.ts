@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Timestamp } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { TransferStatus, TransferType } from './schemas.ts';
@@ -49,29 +49,8 @@ const transferColumns = [
 ] as const;
 const lineColumns = ['productId', 'quantity', 'shippedQuantity', 'receivedQuantity'] as const;
 
-export interface TransferRow {
-  transferId: string;
-  type: TransferType;
-  fromStoreId: string;
-  toStoreId: string | null;
-  vendor: string | null;
-  status: TransferStatus;
-  reason: string | null;
-  note: string | null;
-  expectedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  shippedAt: Date | null;
-  receivedAt: Date | null;
-  cancelledAt: Date | null;
-}
-
-export interface TransferLineRow {
-  productId: string;
-  quantity: number;
-  shippedQuantity: number;
-  receivedQuantity: number | null;
-}
+export type TransferRow = Omit<Selectable<StockTransfersTable>, 'tenantId' | 'createdBy'>;
+export type TransferLineRow = Omit<Selectable<StockTransferLinesTable>, 'tenantId' | 'transferId'>;
 
 export interface NewTransferValues {
   transferId: string;

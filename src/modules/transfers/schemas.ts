@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { merchantKey } from '../../platform/http/fields.ts';
+import { eachOnce, epochMillis, merchantKey } from '../../platform/http/fields.ts';
 
 export const MAX_TRANSFER_LINES = 500;
 
@@ -7,27 +7,13 @@ const transferId = merchantKey("The merchant's own id for the transfer.");
 const productId = merchantKey("The merchant's id of the product.");
 const quantity = z.number().int().max(1_000_000_000);
 
-/** Lines must name each product once: the quantities of one product belong on one line. */
-function oneLinePerProduct(lines: readonly { productId: string }[], context: z.RefinementCtx) {
-  const seen = new Set<string>();
-  for (const [index, line] of lines.entries()) {
-    if (seen.has(line.productId)) {
-      context.addIssue({
-        code: 'custom',
-        path: [index, 'productId'],
-        message: `product "${line.productId}" is on an earlier line; give each product one line`,
-      });
-    }
-    seen.add(line.productId);
-  }
-}
-
+/** Lines name each product once: the quantities of one product belong on one line. */
 function linesOf<T extends z.ZodType<{ productId: string }>>(line: T) {
   return z
     .array(line)
     .min(1, 'must have at least one line')
     .max(MAX_TRANSFER_LINES, `must not have more than ${MAX_TRANSFER_LINES} lines`)
-    .superRefine(oneLinePerProduct);
+    .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId'));
 }
 
 export const transferTypeSchema = z
@@ -116,12 +102,9 @@ export const newTransferSchema = z
 
 export const transferShipmentSchema = z
   .strictObject({
-    expectedAt: z
-      .number()
-      .int()
-      .min(0)
-      .optional()
-      .describe('When the destination should receive it, epoch milliseconds; feeds back-order dates there.'),
+    expectedAt: epochMillis(
+      'When the destination should receive it, epoch milliseconds; feeds back-order dates there.',
+    ).optional(),
   })
   .meta({ id: 'TransferShipment', example: { expectedAt: 1764000000000 } })
   .nullish()

@@ -1,9 +1,8 @@
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
-import { type FieldError, Problem } from '../../platform/http/problems.ts';
-import { findProducts } from '../products/service.ts';
-import { findStores } from '../stores/service.ts';
+import { Problem } from '../../platform/http/problems.ts';
+import * as inventory from '../inventory/service.ts';
 import * as repo from './repo.ts';
 import type { NewTransfer, Transfer } from './schemas.ts';
 import { exportEndpointOf, lockTransfer, notFound, toTransfer } from './transfer.ts';
@@ -12,26 +11,14 @@ export { receiveTransfer, shipTransfer } from './movements.ts';
 
 /** Refuses the transfer when a store or product it names does not exist, naming each. */
 async function checkReferences(ctx: Ctx, input: NewTransfer): Promise<void> {
-  const storeFields = { fromStoreId: input.fromStoreId, toStoreId: input.toStoreId };
-  const stores = await findStores(ctx, [input.fromStoreId, ...(input.toStoreId ? [input.toStoreId] : [])]);
-  const products = await findProducts(
-    ctx,
-    input.lines.map((line) => line.productId),
-  );
-  const errors: FieldError[] = [];
-  for (const [field, storeId] of Object.entries(storeFields)) {
-    if (storeId && !stores.has(storeId)) {
-      errors.push({ field: `body.${field}`, message: `no store has storeId "${storeId}"` });
-    }
-  }
-  for (const [index, line] of input.lines.entries()) {
-    if (!products.has(line.productId)) {
-      errors.push({
-        field: `body.lines.${index}.productId`,
-        message: `no product has productId "${line.productId}"`,
-      });
-    }
-  }
+  const errors = await inventory.missingReferences(ctx, [
+    { field: 'body.fromStoreId', storeId: input.fromStoreId },
+    ...(input.toStoreId ? [{ field: 'body.toStoreId', storeId: input.toStoreId }] : []),
+    ...input.lines.map((line, index) => ({
+      field: `body.lines.${index}.productId`,
+      productId: line.productId,
+    })),
+  ]);
   if (errors.length > 0) {
     throw new Problem('unknown_reference', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
       errors,

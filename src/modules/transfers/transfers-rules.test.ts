@@ -1,12 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { expectReconciled, queueBehindStockLevel } from '../../../test/helpers/inventory.ts';
 import { TRANSFERS_URL, transfersApi } from './transfers.fixtures.ts';
 
 const s = useAppWithMerchant();
 const { call, addStock, create, ship, receive, sts, rtv, stockOf, movementsOf } = transfersApi(s);
 const base = TRANSFERS_URL;
 
-beforeAll(() => transfersApi(s).setup(['SOCK', 'PEN', 'CUP', 'RACE'], ['SOCK', 'PEN', 'CUP']));
+beforeAll(() =>
+  transfersApi(s).setup(['SOCK', 'PEN', 'CUP', 'RACE', 'FIRST', 'GONE'], ['SOCK', 'PEN', 'CUP', 'FIRST']),
+);
 
 describe('bad transfers', () => {
   it('rejects malformed transfers with 400 naming the field', async () => {
@@ -83,6 +86,41 @@ describe('bad transfers', () => {
   });
 });
 
+describe('shipping and receiving what the transfer names', () => {
+  it('refuses an expected date past the year 9999 with 400 and ships nothing', async () => {
+    await create(sts('B-DATE', [{ productId: 'PEN', quantity: 1 }]));
+    for (const expectedAt of [9e15, 3e14]) {
+      const response = await ship('B-DATE', { expectedAt });
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().errors.map((e: { field: string }) => e.field)).toEqual(['body.expectedAt']);
+    }
+    expect(await movementsOf('B-DATE')).toEqual([]);
+  });
+
+  it('ships and receives a product deleted from the catalog after the transfer was made', async () => {
+    await addStock('NYC', 'GONE', 3);
+    await create(sts('B-GONE', [{ productId: 'GONE', quantity: 2 }]));
+    expect((await ship('B-GONE')).statusCode).toBe(200);
+    await create(sts('B-GONE-2', [{ productId: 'GONE', quantity: 1 }]));
+    const deleted = await call('DELETE', '/merchant/v1/products', { productIds: ['GONE'] });
+    expect(deleted.json().summary.deleted).toBe(1);
+    const received = await receive('B-GONE', { lines: [{ productId: 'GONE', quantity: 2 }] });
+    expect(received.statusCode, received.body).toBe(200);
+    const shipped = await ship('B-GONE-2');
+    expect(shipped.statusCode, shipped.body).toBe(200);
+    const { rows } = await s.t.database.pool.query(
+      `select store_id, on_hand::int, coalesce(b.quantity, 0)::int as in_transit from stock_levels l
+       left join stock_bucket_levels b using (tenant_id, store_id, product_id)
+       where l.tenant_id = $1 and l.product_id = 'GONE' order by store_id`,
+      [s.merchant.tenant.id],
+    );
+    expect(rows).toEqual([
+      { store_id: 'BOS', on_hand: 2, in_transit: 1 },
+      { store_id: 'NYC', on_hand: 0, in_transit: 0 },
+    ]);
+  });
+});
+
 describe('concurrent shipments', () => {
   it('ship the same units once, ship one transfer once, and cross in opposite directions without deadlock', async () => {
     // 8 on hand, 2 reserved: 6 available, so only one of two shipments of 4 may leave, though on hand allows both.
@@ -127,22 +165,27 @@ describe('concurrent shipments', () => {
     expect(await stockOf('CUP', 'NYC')).toMatchObject({ onHand: 4, buckets: { in_transit: 4 } });
     expect(await stockOf('CUP', 'BOS')).toMatchObject({ onHand: 1, buckets: { in_transit: 6 } });
 
-    // Every balance is still the sum of its ledger movements.
-    const { rows } = await s.t.database.pool.query(
-      `with ledger as (
-         select store_id, product_id, bucket, sum(quantity) as quantity from stock_movements
-         where tenant_id = $1 group by 1, 2, 3
-       ), balances as (
-         select store_id, product_id, 'on_hand' as bucket, on_hand as quantity from stock_levels where tenant_id = $1
-         union all
-         select store_id, product_id, 'reserved', reserved from stock_levels where tenant_id = $1
-         union all
-         select store_id, product_id, bucket, quantity from stock_bucket_levels where tenant_id = $1
-       )
-       select * from ledger l full join balances b using (store_id, product_id, bucket)
-       where coalesce(l.quantity, 0) <> coalesce(b.quantity, 0)`,
-      [s.merchant.tenant.id],
-    );
-    expect(rows).toEqual([]);
+    await expectReconciled(s);
+  });
+
+  it('ships to a store that never held the product while an adjustment first stocks it there, without deadlock', async () => {
+    await create(sts('FIRST-1', [{ productId: 'FIRST', quantity: 2 }]));
+    // The shipment, then an adjustment that creates FIRST at BOS, queue behind FIRST at NYC. The shipment
+    // must not hold NYC while it waits to create BOS's row, which the adjustment made and holds.
+    const [shipped, adjusted] = await queueBehindStockLevel(s, { storeId: 'NYC', productId: 'FIRST' }, [
+      () => ship('FIRST-1'),
+      () =>
+        call('POST', '/merchant/v1/storeproducts/inventory', {
+          inventory: [
+            { storeId: 'BOS', productId: 'FIRST', quantity: 1, reason: 'found' },
+            { storeId: 'NYC', productId: 'FIRST', quantity: -1, reason: 'lost' },
+          ],
+        }),
+    ]);
+    expect(shipped.statusCode, shipped.body).toBe(200);
+    expect(adjusted.statusCode, adjusted.body).toBe(200);
+    expect(await stockOf('FIRST', 'BOS')).toMatchObject({ onHand: 1, buckets: { in_transit: 2 } });
+    expect(await stockOf('FIRST', 'NYC')).toMatchObject({ onHand: 7 });
+    await expectReconciled(s);
   });
 });

@@ -5,7 +5,7 @@ import { type AppWithMerchant, eventsFor, sampleStore } from '../../../test/help
 
 export const TRANSFERS_URL = '/merchant/v1/ims/inventory/transfers';
 
-type Method = 'GET' | 'POST' | 'PUT';
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 type Line = { productId: string; quantity: number };
 
 export function transfersApi(s: AppWithMerchant) {

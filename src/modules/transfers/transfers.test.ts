@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { expectReconciled } from '../../../test/helpers/inventory.ts';
 import { TRANSFERS_URL, transfersApi } from './transfers.fixtures.ts';
 
 const s = useAppWithMerchant();
@@ -229,5 +230,9 @@ describe('returns to vendor', () => {
     });
     expect((await call('POST', `${base}/RTV-1/cancel`)).statusCode).toBe(409);
     expect((await ship('RTV-1', { expectedAt: 1 })).statusCode).toBe(409);
+  });
+
+  it('leaves every balance the sum of its movements', async () => {
+    await expectReconciled(s);
   });
 });

@@ -60,6 +60,14 @@ export function toProblem(error: FastifyError | Error): Problem {
   }
   const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
   if (known) return new Problem(known, fastifyError.message);
+  // PostgreSQL cannot store the NUL character (\u0000) in text or JSON, whatever field a client puts it in.
+  const sqlState = (error as { code?: unknown }).code;
+  if (sqlState === '22021' || sqlState === '22P05') {
+    return new Problem(
+      'validation_failed',
+      'A text value contains a character that cannot be stored, such as NUL (\\u0000); remove it.',
+    );
+  }
   const status = fastifyError.statusCode;
   if (status && status >= 400 && status < 500) {
     return new Problem(byStatus[status] ?? 'validation_failed', fastifyError.message);

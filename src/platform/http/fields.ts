@@ -10,6 +10,19 @@ export function merchantKey(description: string) {
     .describe(description);
 }
 
+/** The latest instant JavaScript and PostgreSQL dates both hold without surprises: 9999-12-31T23:59:59.999Z. */
+export const LATEST_EPOCH_MS = 253_402_300_799_999;
+
+/** A moment in epoch milliseconds, from 1970 to the end of the year 9999. */
+export function epochMillis(description: string) {
+  return z
+    .number()
+    .int()
+    .min(0)
+    .max(LATEST_EPOCH_MS, 'must be epoch milliseconds before the year 10000')
+    .describe(description);
+}
+
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
 export const currencyCode = z
@@ -22,11 +35,40 @@ export const booleanQuery = z
   .transform((value) => value === 'true')
   .optional();
 
-/** A comma-separated query parameter of at most `max` distinct items, such as `productIds=a,b,c`. */
-export function commaSeparated<T extends z.ZodType<unknown, string>>(item: T, max: number, what: string) {
+/**
+ * A comma-separated query parameter of `min` (default 1) to `max` distinct items, such as `productIds=a,b,c`.
+ */
+export function commaSeparated<T extends z.ZodType<unknown, string>>(
+  item: T,
+  max: number,
+  what: string,
+  min = 1,
+) {
   return z
     .string()
     .transform((value) => [...new Set(value.split(',').map((part) => part.trim()))].filter(Boolean))
-    .pipe(z.array(item).min(1).max(max, `must not name more than ${max} ${what}`))
+    .pipe(z.array(item).min(min).max(max, `must not name more than ${max} ${what}`))
     .describe(`Comma-separated, at most ${max}.`);
+}
+
+/**
+ * A refinement for a list that must name each thing once, such as the products of a document's lines: every
+ * repeat is an issue at its own place (`lines.3.productId` with `property: 'productId'`).
+ */
+export function eachOnce<T>(identify: (item: T) => string, property?: string) {
+  return (items: readonly T[], issues: z.RefinementCtx) => {
+    const firstAt = new Map<string, number>();
+    for (const [index, item] of items.entries()) {
+      const value = identify(item);
+      const first = firstAt.get(value);
+      if (first === undefined) firstAt.set(value, index);
+      else {
+        issues.addIssue({
+          code: 'custom',
+          path: property ? [index, property] : [index],
+          message: `"${value}" is already at ${first}; name each once`,
+        });
+      }
+    }
+  };
 }

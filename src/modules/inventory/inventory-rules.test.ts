@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { merchantApi, queueBehindLock, seedCatalog } from '../../../test/helpers/inventory.ts';
+
+const s = useAppWithMerchant();
+const api = merchantApi(s);
+
+beforeAll(async () => {
+  await seedCatalog(s, ['NYC'], ['TEE', 'SOCK']);
+  expect((await api.setStock([{ storeId: 'NYC', productId: 'TEE', quantity: 13 }])).statusCode).toBe(200);
+});
+
+describe('bad input', () => {
+  it('answers input the database cannot hold with 400 and an unknown bucket with 422, writing nothing', async () => {
+    const levels = async () =>
+      (
+        await s.t.database.pool.query('select count(*)::int as n from stock_levels where tenant_id = $1', [
+          s.merchant.tenant.id,
+        ])
+      ).rows[0].n;
+    const before = await levels();
+    const nul = await api.adjustStock([
+      { storeId: 'NYC', productId: 'TEE', quantity: 1, reason: 'found', note: 'shelf\u0000 3' },
+    ]);
+    expect(nul.statusCode, nul.body).toBe(400);
+    expect(nul.json()).toMatchObject({ code: 'validation_failed' });
+    for (const item of [
+      { storeId: 'NYC', productId: 'SOCK', bucket: 'shelf', quantity: 0 },
+      { storeId: 'NYC', productId: 'SOCK', bucket: 'shelf', safetyStock: 1 },
+    ]) {
+      const unknownBucket = await api.setStock([item]);
+      expect(unknownBucket.statusCode, unknownBucket.body).toBe(422);
+      expect(unknownBucket.json().errors).toEqual([
+        { field: 'body.inventory.0.bucket', message: expect.stringContaining('shelf') },
+      ]);
+    }
+    for (const threshold of ['lowStockThreshold', 'outOfStockThreshold']) {
+      const huge = await api.call('PUT', '/merchant/v1/ims/inventory/settings', { [threshold]: 3e9 });
+      expect(huge.statusCode, huge.body).toBe(400);
+      expect(huge.json().errors[0].field).toBe(`body.${threshold}`);
+    }
+    expect(await levels()).toBe(before);
+    expect(await api.position('NYC', 'TEE')).toMatchObject({ onHand: 13 });
+  });
+});
+
+describe('settings', () => {
+  it('keeps every field of concurrent partial settings changes', async () => {
+    const put = (body: object) => api.call('PUT', '/merchant/v1/ims/inventory/settings', body);
+    const before = (await api.call('GET', '/merchant/v1/ims/inventory/settings')).json();
+    expect((await put(before)).statusCode).toBe(200);
+    // The changes read the settings, then queue behind a lock on them, so none sees another's change.
+    const changes = [{ reservationTtlSeconds: 1200 }, { lowStockThreshold: 9 }, { outOfStockThreshold: 1 }];
+    const responses = await queueBehindLock(
+      s,
+      {
+        sql: 'select 1 from inventory_settings where tenant_id = $1 for update',
+        params: [s.merchant.tenant.id],
+      },
+      changes.map((change) => () => put(change)),
+    );
+    for (const response of responses) expect(response.statusCode).toBe(200);
+    expect((await api.call('GET', '/merchant/v1/ims/inventory/settings')).json()).toEqual({
+      reservationTtlSeconds: 1200,
+      lowStockThreshold: 9,
+      outOfStockThreshold: 1,
+    });
+    expect((await put(before)).statusCode).toBe(200);
+  });
+});
