@@ -5,6 +5,7 @@ import { connect, startBackroom } from './backroom.ts';
 import { catalogCommands } from './cli/catalog.ts';
 import { describeCredentials, isDemoSeeded, savedDemoCredentials, seedDemo } from './cli/demo.ts';
 import { inventoryCommands } from './cli/inventory.ts';
+import { inventoryFeedCommands } from './cli/inventory-feed.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createApiClient } from './platform/auth/clients.ts';
 import { isLicenceTier, LICENCE_TIERS } from './platform/auth/licence.ts';
@@ -225,6 +226,7 @@ program
   });
 
 catalogCommands(program, { withPlatform, tenantNamed });
+inventoryFeedCommands(program, { withPlatform, tenantNamed });
 inventoryCommands(program, { withPlatform, tenantNamed });
 
 program

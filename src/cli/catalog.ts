@@ -25,7 +25,7 @@ function formatOf(file: string, option: string | undefined): FeedFormat {
 }
 
 /** A progress bar on a terminal; nothing when stderr is a file or a pipe. */
-function progressBar() {
+export function progressBar() {
   const width = 30;
   return (processed: number, total: number) => {
     if (!process.stderr.isTTY) return;

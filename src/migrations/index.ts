@@ -5,6 +5,7 @@ import * as m0003 from './0003_catalog.ts';
 import * as m0004 from './0004_stock.ts';
 import * as m0005 from './0005_receiving.ts';
 import * as m0006 from './0006_cycle_counts.ts';
+import * as m0007 from './0007_inventory_feeds.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004_stock': m0004,
   '0005_receiving': m0005,
   '0006_cycle_counts': m0006,
+  '0007_inventory_feeds': m0007,
 };

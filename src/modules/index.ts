@@ -3,8 +3,9 @@ import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
-import { inventoryModule } from './inventory/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
+import { inventoryModule } from './inventory/index.ts';
+import { inventoryFeedModule } from './inventory-feed/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { receivingModule } from './receiving/index.ts';
@@ -21,6 +22,7 @@ export const modules: readonly BackroomModule[] = [
   pricesModule,
   catalogFeedModule,
   inventoryModule,
+  inventoryFeedModule,
   cycleCountsModule,
   receivingModule,
   transfersModule,

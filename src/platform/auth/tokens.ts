@@ -124,6 +124,39 @@ export class TokenService {
     }
   }
 
+  /**
+   * A short-lived token for one purpose, such as a download link, signed with the same keys as access tokens
+   * but with its own audience, so neither kind of token can stand in for the other.
+   */
+  async issueLinkToken(purpose: string, claims: Record<string, string>, expiresAt: Date, now: Date) {
+    const key = this.keys.get(this.currentKeyId);
+    if (!key) throw new Error('TokenService.load() was not called');
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256', kid: this.currentKeyId })
+      .setIssuer(ISSUER)
+      .setAudience(`${ISSUER}-link:${purpose}`)
+      .setIssuedAt(Math.floor(now.getTime() / 1000))
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(key);
+  }
+
+  /** The claims of a link token for this purpose, or null when it is forged, expired or for another purpose. */
+  async verifyLinkToken(purpose: string, token: string, now: Date): Promise<Record<string, unknown> | null> {
+    try {
+      const { payload } = await jwtVerify(token, (header) => this.keyFor(header.kid), {
+        issuer: ISSUER,
+        audience: `${ISSUER}-link:${purpose}`,
+        algorithms: ['HS256'],
+        currentDate: now,
+        clockTolerance: 0,
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof errors.JOSEError || error instanceof TypeError) return null;
+      throw error;
+    }
+  }
+
   private async keyFor(kid: string | undefined): Promise<CryptoKey> {
     if (!kid) throw new errors.JWSInvalid('no key id');
     if (!this.keys.has(kid) && Date.now() - this.lastReload > 5_000) await this.reload();

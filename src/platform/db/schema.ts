@@ -14,6 +14,7 @@ import type {
   StockReservationLinesTable,
   StockReservationsTable,
 } from '../../modules/inventory/tables.ts';
+import type { InventoryImportErrorsTable, InventoryImportsTable } from '../../modules/inventory-feed/repo.ts';
 import type { StorePricesTable } from '../../modules/prices/repo.ts';
 import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { AsnLinesTable, AsnsTable } from '../../modules/receiving/repo.ts';
@@ -129,6 +130,8 @@ export interface Database {
   associates: AssociatesTable;
   catalogImports: CatalogImportsTable;
   catalogImportErrors: CatalogImportErrorsTable;
+  inventoryImports: InventoryImportsTable;
+  inventoryImportErrors: InventoryImportErrorsTable;
   cycleCounts: CycleCountsTable;
   cycleCountLines: CycleCountLinesTable;
   inventorySettings: InventorySettingsTable;

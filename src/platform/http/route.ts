@@ -17,6 +17,8 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
   params: Out<P>;
   /** The media type of the body, without parameters; for routes that accept more than JSON. */
   contentType: string | undefined;
+  /** Where this server is reached, for links back to it: BACKROOM_PUBLIC_URL, else the request's scheme://host. */
+  baseUrl: string;
 }
 
 export interface MerchantRoute<B extends Schema, Q extends Schema, P extends Schema, R extends z.ZodType> {
@@ -92,6 +94,7 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
         query: request.query,
         params: request.params,
         contentType,
+        baseUrl: platform.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`,
       } as RouteInput<B, Q, P>;
       const idempotencyKey = isPost ? request.headers['idempotency-key'] : undefined;
       const result = await inTenantTransaction(
