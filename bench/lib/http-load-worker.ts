@@ -8,8 +8,14 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const job = workerData as HttpLoadJob;
 const url = new URL(job.url);
 const agent = new Agent({ keepAlive: true, maxSockets: job.settings.concurrency });
+const method = job.method ?? 'GET';
+const expected = job.status ?? 200;
+const body = job.body === undefined ? undefined : Buffer.from(job.body);
+const headers = body
+  ? { ...job.headers, 'content-type': 'application/json', 'content-length': String(body.length) }
+  : job.headers;
 
-function get(): Promise<void> {
+function send(): Promise<void> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -17,8 +23,8 @@ function get(): Promise<void> {
         host: url.hostname,
         port: url.port,
         path: `${url.pathname}${url.search}`,
-        method: 'GET',
-        headers: job.headers,
+        method,
+        headers,
         timeout: REQUEST_TIMEOUT_MS,
       },
       (res) => {
@@ -26,22 +32,26 @@ function get(): Promise<void> {
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          if (res.statusCode === 200) resolve();
+          if (res.statusCode === expected) resolve();
           else
-            reject(new Error(`GET ${job.url}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8')}`));
+            reject(
+              new Error(`${method} ${job.url}: ${res.statusCode} ${Buffer.concat(chunks).toString('utf8')}`),
+            );
         });
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`GET ${job.url}: no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${method} ${job.url}: no answer in ${REQUEST_TIMEOUT_MS} ms`)),
+    );
     req.on('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 
 try {
   const { concurrency, warmup, measure } = job.settings;
-  await closedLoop(concurrency, warmup, get);
-  parentPort?.postMessage(await closedLoop(concurrency, measure, get));
+  await closedLoop(concurrency, warmup, send);
+  parentPort?.postMessage(await closedLoop(concurrency, measure, send));
 } finally {
   agent.destroy();
 }

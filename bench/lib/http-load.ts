@@ -3,17 +3,21 @@ import type { LoadSummary } from './closed-loop.ts';
 import type { LoadSettings } from './settings.ts';
 
 export interface HttpLoadJob {
-  /** The URL every request GETs; each answer must be 200. */
+  /** The URL every request goes to; each answer must have `status` (default 200). */
   url: string;
   headers: Record<string, string>;
   settings: LoadSettings;
+  /** GET unless told otherwise; a POST or PUT sends `body` (JSON) with every request. */
+  method?: 'GET' | 'POST' | 'PUT';
+  body?: string;
+  status?: number;
 }
 
 /** Slack on top of the phases' own time limits before the load generator is given up on. */
 const SLACK_MS = 30_000;
 
 /**
- * GETs `job.url` from `concurrency` keep-alive connections (warm-up, then the measured phase), from a worker
+ * Requests `job.url` from `concurrency` keep-alive connections (warm-up, then the measured phase), from a worker
  * thread so that the load generator does not share an event loop with the server it measures.
  */
 export function httpLoad(job: HttpLoadJob): Promise<LoadSummary> {
