@@ -57,30 +57,33 @@ const RESERVE_SQL = `
       (select s.low_stock_threshold from inventory_settings s) as "defaultLowStockThreshold",
       (select s.out_of_stock_threshold from inventory_settings s) as "defaultOutOfStockThreshold"`;
 
-// insertReservation: the header, its lines and their `reserved` movements.
+// insertReservation: the header, its lines and their `reserved` movements, recorded before the stock is taken.
 const INSERT_SQL = `
     with header as (
       insert into stock_reservations (tenant_id, reservation_id, store_id, reference_type, reference_id, status,
         expires_at, created_by, created_at, updated_at)
       values ($1, $2, $3, $4,
-        $5, 'active', $6, $7, $8, $9)
+        $5, 'active', $6::timestamptz + make_interval(secs => coalesce(
+          $7::integer, (select reservation_ttl_seconds from inventory_settings),
+          $8::integer)),
+        $9, $10, $11)
       on conflict do nothing
-      returning reservation_id
+      returning reservation_id, expires_at
     ), lines as (
       insert into stock_reservation_lines (tenant_id, reservation_id, store_id, product_id, quantity)
-      select $10, header.reservation_id, $11, l.product_id, l.quantity
-      from header, unnest($12::text[], $13::bigint[])
+      select $12, header.reservation_id, $13, l.product_id, l.quantity
+      from header, unnest($14::text[], $15::bigint[])
         as l (product_id, quantity)
       returning product_id, quantity
     ), moved as (
       insert into stock_movements (tenant_id, store_id, product_id, bucket, quantity, reason, reference_type,
         reference_id, actor, occurred_at)
-      select $14, $15, lines.product_id, 'reserved', lines.quantity, 'reservation',
-        'reservation', $16, $17, $18
+      select $16, $17, lines.product_id, 'reserved', lines.quantity, 'reservation',
+        'reservation', $18, $19, $20
       from lines
       returning 1
     )
-    select (select count(*) from header)::int as inserted, (select count(*) from moved)::int as moved`;
+    select (select expires_at from header) as "expiresAt", (select count(*) from moved)::int as moved`;
 
 interface Statement {
   text: string;
@@ -96,8 +99,8 @@ function expectedStatements(tenantId: string, timeoutMs: number): Statement[] {
   return [
     { text: beginSql(tenantId, timeoutMs), parameters: 0 },
     { text: DUE_SQL, parameters: 3 },
+    { text: INSERT_SQL, parameters: 20 },
     { text: RESERVE_SQL, parameters: 5 },
-    { text: INSERT_SQL, parameters: 18 },
     { text: 'commit', parameters: 0 },
   ];
 }
@@ -169,18 +172,16 @@ async function pgReservationLoad(
       await client.query(begin);
       const now = new Date();
       await client.query(DUE_SQL, [now, [STORE_ID], [PRODUCT_ID]]);
-      const taken = await client.query(RESERVE_SQL, [1, now, STORE_ID, PRODUCT_ID, 1]);
-      if (taken.rowCount !== 1) throw new Error('the pg baseline found no stock to reserve');
-      const ttlSeconds: number = taken.rows[0].reservationTtlSeconds ?? 900;
-      const expiresAt = new Date(now.getTime() + ttlSeconds * 1000);
       const id = `rsv_${randomUUID()}`;
       const { reference } = RESERVATION;
       const inserted = await client.query(INSERT_SQL, [
-        ...[tenantId, id, STORE_ID, reference.type, reference.id, expiresAt, actor, now, now],
+        ...[tenantId, id, STORE_ID, reference.type, reference.id, now, null, 900, actor, now, now],
         ...[tenantId, STORE_ID, [PRODUCT_ID], [1]],
         ...[tenantId, STORE_ID, id, actor, now],
       ]);
-      if (inserted.rows[0]?.inserted !== 1) throw new Error('the pg baseline did not record its reservation');
+      if (!inserted.rows[0]?.expiresAt) throw new Error('the pg baseline did not record its reservation');
+      const taken = await client.query(RESERVE_SQL, [1, now, STORE_ID, PRODUCT_ID, 1]);
+      if (taken.rowCount !== 1) throw new Error('the pg baseline found no stock to reserve');
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => {});
@@ -275,8 +276,8 @@ async function main(): Promise<void> {
     recorded,
     expectedStatements(merchant.tenant.id, config.statementTimeoutMs),
   );
-  // The ledger's actor, as the service writes it for this client (createdBy, the 7th value of the insert).
-  const actor = String(transaction[3]?.values[6]);
+  // The ledger's actor, as the service writes it for this client (createdBy, the 9th value of the insert).
+  const actor = String(transaction[2]?.values[8]);
   log(
     `Backroom at ${backroom.url} (pool ${config.dbPoolSize}), ${STOCK} units of ${PRODUCT_ID} at ${STORE_ID}`,
   );

@@ -26,9 +26,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     select backroom_private.enable_tenant_isolation('stock_buckets');
 
     -- The sellable balance of a product at a location, and its thresholds. on_hand and reserved share a row so
-    -- one conditional update decides a reservation: "available" can never be taken twice.
+    -- one conditional update decides a reservation: "available" can never be taken twice. (The tenant is
+    -- checked through the store's key; a second foreign key would only slow bulk postings.)
     create table stock_levels (
-      tenant_id uuid not null references tenants (id),
+      tenant_id uuid not null,
       store_id text not null,
       product_id text not null,
       on_hand bigint not null default 0 check (on_hand >= 0),
@@ -52,7 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 
     -- Balances of the other buckets: damaged, in_transit and the merchant's own.
     create table stock_bucket_levels (
-      tenant_id uuid not null references tenants (id),
+      tenant_id uuid not null,
       store_id text not null,
       product_id text not null,
       bucket text not null,
@@ -78,8 +79,9 @@ export async function up(db: Kysely<any>): Promise<void> {
       note text,
       occurred_at timestamptz not null,
       recorded_at timestamptz not null default now(),
-      primary key (tenant_id, id),
-      foreign key (tenant_id, store_id, product_id) references stock_levels (tenant_id, store_id, product_id)
+      -- No foreign key to stock_levels: every movement is posted with its balance, and checking each ledger
+      -- row against a level row just written doubled the cost of a bulk posting. verify proves the pairing.
+      primary key (tenant_id, id)
     );
     create index stock_movements_item on stock_movements (tenant_id, store_id, product_id, id);
     create index stock_movements_reference on stock_movements (tenant_id, reference_type, reference_id)
@@ -87,7 +89,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     select backroom_private.enable_tenant_isolation('stock_movements');
     revoke update, delete, truncate on stock_movements from backroom_app;
 
-    -- Stock held for a cart or an order until it is committed (sold), released, or expires.
+    -- Stock held for a cart or an order until it is committed (sold), released, or expires. A reservation is
+    -- recorded before its stock is taken, so the level row stays locked only until commit; it refers to its
+    -- store and products without foreign keys because it commits only if every line took stock from a level
+    -- row, and those rows have them.
     create table stock_reservations (
       tenant_id uuid not null references tenants (id),
       reservation_id text not null,
@@ -100,8 +105,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       ended_at timestamptz,
-      primary key (tenant_id, reservation_id),
-      foreign key (tenant_id, store_id) references stores (tenant_id, store_id)
+      primary key (tenant_id, reservation_id)
     );
     create index stock_reservations_due on stock_reservations (expires_at) where status = 'active';
     create index stock_reservations_reference on stock_reservations (tenant_id, reference_type, reference_id);
@@ -114,8 +118,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       product_id text not null,
       quantity bigint not null check (quantity > 0),
       primary key (tenant_id, reservation_id, product_id),
-      foreign key (tenant_id, reservation_id) references stock_reservations (tenant_id, reservation_id),
-      foreign key (tenant_id, store_id, product_id) references stock_levels (tenant_id, store_id, product_id)
+      foreign key (tenant_id, reservation_id) references stock_reservations (tenant_id, reservation_id)
     );
     create index stock_reservation_lines_item on stock_reservation_lines (tenant_id, store_id, product_id);
     select backroom_private.enable_tenant_isolation('stock_reservation_lines');

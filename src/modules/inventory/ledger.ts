@@ -3,7 +3,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
 import { unknownReferences } from './references.ts';
 import * as repo from './repo.ts';
-import { refreshStatuses } from './statuses.ts';
+import { announceStatusChanges, refreshStatuses, statusChanges } from './statuses.ts';
 import type { StockStatus } from './tables.ts';
 
 export interface MovementInput {
@@ -71,17 +71,18 @@ export async function postMovements(
   const field = options.field ?? ((index: number) => `body.items.${index}`);
   if (!options.trusted) await checkReferences(ctx, movements, field);
   const keys = sortedKeys(movements);
-  await repo.ensureLevels(ctx.tx, ctx.tenantId, keys);
   const levels = new Map(
     (await repo.findLevels(ctx.tx, keys, { lock: true })).map((row) => [keyOf(row), row]),
   );
+  const stored = new Map([...levels.values()].map((level) => [keyOf(level), { ...level }]));
+  for (const key of keys) if (!levels.has(keyOf(key))) levels.set(keyOf(key), emptyLevel(key));
   const buckets = new Map(
     (await repo.findBucketLevels(ctx.tx, keys)).map((row) => [`${keyOf(row)}/${row.bucket}`, row.quantity]),
   );
   const now = ctx.now();
   const balance = (key: string, bucket: string): number => {
     const level = levels.get(key);
-    if (!level) throw new Error(`stock level ${key} was not created`);
+    if (!level) throw new Error(`stock level ${key} was not read`);
     if (bucket === 'on_hand') return level.onHand;
     if (bucket === 'reserved') return level.reserved;
     return buckets.get(`${key}/${bucket}`) ?? 0;
@@ -121,9 +122,29 @@ export async function postMovements(
     );
   }
   const touched = [...levels.values()];
+  for (const level of touched) {
+    const received = receivedAt.get(keyOf(level));
+    if (received && !level.firstReceivedAt) level.firstReceivedAt = received;
+  }
+  const statusChanged = await statusChanges(ctx, touched);
+  const nextStatus = new Map(statusChanged.map((change) => [keyOf(change.level), change.next]));
+  const writes = touched.map((level) => ({
+    storeId: level.storeId,
+    productId: level.productId,
+    onHand: level.onHand,
+    reserved: level.reserved,
+    receivedAt: receivedAt.get(keyOf(level)) ?? null,
+    status: nextStatus.get(keyOf(level)) ?? level.status,
+  }));
   await repo.updateLevels(
     ctx.tx,
-    touched.map((level) => ({ ...level, receivedAt: receivedAt.get(keyOf(level)) ?? null })),
+    writes.filter((write) => stored.has(keyOf(write))),
+    now,
+  );
+  const inserted = await repo.insertLevels(
+    ctx.tx,
+    ctx.tenantId,
+    writes.filter((write) => !stored.has(keyOf(write))),
     now,
   );
   await repo.setBucketLevels(
@@ -151,11 +172,14 @@ export async function postMovements(
       occurredAt: movement.occurredAt ?? now,
     })),
   );
-  for (const level of touched) {
-    const received = receivedAt.get(keyOf(level));
-    if (received && !level.firstReceivedAt) level.firstReceivedAt = received;
-  }
-  await refreshStatuses(ctx, touched);
+  await announceStatusChanges(ctx, statusChanged);
+  const raced = inserted.filter((row) => {
+    const level = levels.get(keyOf(row));
+    return level?.onHand !== row.onHand || level.reserved !== row.reserved;
+  });
+  // A pair with no level row was not locked: another transaction may have created it meanwhile, and then its
+  // status was computed from the wrong balance. Rare; recompute those from the stored rows.
+  if (raced.length > 0) await refreshStatuses(ctx, await repo.findLevels(ctx.tx, raced, { lock: true }));
   return posted.map(({ index, storeId, productId, bucket, quantity, before, after }) => ({
     index,
     storeId,
@@ -189,4 +213,20 @@ async function checkReferences(
       },
     );
   }
+}
+
+function emptyLevel(key: repo.StockKey): repo.LevelRow {
+  return {
+    storeId: key.storeId,
+    productId: key.productId,
+    onHand: 0,
+    reserved: 0,
+    safetyStock: 0,
+    lowStockThreshold: null,
+    outOfStockThreshold: null,
+    allowBackorders: false,
+    firstReceivedAt: null,
+    status: 'out_of_stock',
+    updatedAt: new Date(0),
+  };
 }

@@ -99,23 +99,54 @@ export async function findBucketLevels(tx: Tx, keys: readonly StockKey[]): Promi
   return rows;
 }
 
-export interface LevelUpdate extends StockKey {
+export interface LevelWrite extends StockKey {
   onHand: number;
   reserved: number;
   receivedAt: Date | null;
+  status: StockStatus;
 }
 
-export async function updateLevels(tx: Tx, updates: readonly LevelUpdate[], now: Date): Promise<void> {
-  if (updates.length === 0) return;
+/** Writes the new balances and statuses of level rows the caller holds locked. */
+export async function updateLevels(tx: Tx, rows: readonly LevelWrite[], now: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof LevelWrite>(key: K) => rows.map((row) => row[key]);
   await sql`
     update stock_levels l
-    set on_hand = u.on_hand, reserved = u.reserved, updated_at = ${now},
+    set on_hand = u.on_hand, reserved = u.reserved, status = u.status, updated_at = ${now},
       first_received_at = coalesce(l.first_received_at, u.received_at)
-    from unnest(${updates.map((u) => u.storeId)}::text[], ${updates.map((u) => u.productId)}::text[],
-      ${updates.map((u) => u.onHand)}::bigint[], ${updates.map((u) => u.reserved)}::bigint[],
-      ${updates.map((u) => u.receivedAt)}::timestamptz[])
-      as u (store_id, product_id, on_hand, reserved, received_at)
+    from unnest(${column('storeId')}::text[], ${column('productId')}::text[], ${column('onHand')}::bigint[],
+      ${column('reserved')}::bigint[], ${column('receivedAt')}::timestamptz[], ${column('status')}::text[])
+      as u (store_id, product_id, on_hand, reserved, received_at, status)
     where l.store_id = u.store_id and l.product_id = u.product_id`.execute(tx);
+}
+
+/**
+ * Inserts the level rows of pairs that had none, with their first balances, so a new row is written (and its
+ * foreign keys checked) once. Should another transaction have inserted one meanwhile, the balances are added
+ * to its row instead (they can only be additions: a new row starts at zero). Returns the stored balances.
+ */
+export async function insertLevels(
+  tx: Tx,
+  tenantId: string,
+  rows: readonly LevelWrite[],
+  now: Date,
+): Promise<(StockKey & { onHand: number; reserved: number })[]> {
+  if (rows.length === 0) return [];
+  const column = <K extends keyof LevelWrite>(key: K) => rows.map((row) => row[key]);
+  const { rows: stored } = await sql<StockKey & { onHand: number; reserved: number }>`
+    insert into stock_levels as l (tenant_id, store_id, product_id, on_hand, reserved, first_received_at,
+      status, updated_at)
+    select ${tenantId}, c.store_id, c.product_id, c.on_hand, c.reserved, c.received_at, c.status, ${now}
+    from unnest(${column('storeId')}::text[], ${column('productId')}::text[], ${column('onHand')}::bigint[],
+      ${column('reserved')}::bigint[], ${column('receivedAt')}::timestamptz[], ${column('status')}::text[])
+      as c (store_id, product_id, on_hand, reserved, received_at, status)
+    order by c.store_id collate "C", c.product_id collate "C"
+    on conflict (tenant_id, store_id, product_id) do update
+    set on_hand = l.on_hand + excluded.on_hand, reserved = l.reserved + excluded.reserved,
+      first_received_at = coalesce(l.first_received_at, excluded.first_received_at),
+      status = excluded.status, updated_at = excluded.updated_at
+    returning store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved`.execute(tx);
+  return stored;
 }
 
 export async function setBucketLevels(

@@ -62,13 +62,14 @@ export interface NewReservation {
   storeId: string;
   referenceType: StockReservationsTable['referenceType'];
   referenceId: string;
-  expiresAt: Date;
+  /** null: the merchant's reservation lifetime. */
+  expiresInSeconds: number | null;
   createdBy: string;
 }
 
 /**
- * Records the reservation with its lines and their `reserved` ledger movements in one statement; false when
- * the tenant already has a reservation with this id (and then nothing is written).
+ * Records the reservation with its lines and their `reserved` ledger movements in one statement, and answers
+ * when it expires; undefined when the tenant already has a reservation with this id (nothing is written).
  */
 export async function insertReservation(
   tx: Tx,
@@ -76,15 +77,18 @@ export async function insertReservation(
   reservation: NewReservation,
   lines: readonly { productId: string; quantity: number }[],
   now: Date,
-): Promise<boolean> {
-  const { rows } = await sql<{ inserted: number }>`
+): Promise<Date | undefined> {
+  const { rows } = await sql<{ expiresAt: Date | null }>`
     with header as (
       insert into stock_reservations (tenant_id, reservation_id, store_id, reference_type, reference_id, status,
         expires_at, created_by, created_at, updated_at)
       values (${tenantId}, ${reservation.reservationId}, ${reservation.storeId}, ${reservation.referenceType},
-        ${reservation.referenceId}, 'active', ${reservation.expiresAt}, ${reservation.createdBy}, ${now}, ${now})
+        ${reservation.referenceId}, 'active', ${now}::timestamptz + make_interval(secs => coalesce(
+          ${reservation.expiresInSeconds}::integer, (select reservation_ttl_seconds from inventory_settings),
+          ${DEFAULT_SETTINGS.reservationTtlSeconds}::integer)),
+        ${reservation.createdBy}, ${now}, ${now})
       on conflict do nothing
-      returning reservation_id
+      returning reservation_id, expires_at
     ), lines as (
       insert into stock_reservation_lines (tenant_id, reservation_id, store_id, product_id, quantity)
       select ${tenantId}, header.reservation_id, ${reservation.storeId}, l.product_id, l.quantity
@@ -99,10 +103,10 @@ export async function insertReservation(
       from lines
       returning 1
     )
-    select (select count(*) from header)::int as inserted, (select count(*) from moved)::int as moved`.execute(
+    select (select expires_at from header) as "expiresAt", (select count(*) from moved)::int as moved`.execute(
     tx,
   );
-  return (rows[0]?.inserted ?? 0) > 0;
+  return rows[0]?.expiresAt ?? undefined;
 }
 
 const reservationColumns = sql`r.reservation_id as "reservationId", r.store_id as "storeId",

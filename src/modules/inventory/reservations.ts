@@ -47,6 +47,27 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
     lines.map((line) => line.productId),
     keys,
   );
+  const expiresAt = await insertReservation(
+    ctx.tx,
+    ctx.tenantId,
+    {
+      reservationId,
+      storeId: input.storeId,
+      referenceType: input.reference.type,
+      referenceId: input.reference.id,
+      expiresInSeconds: input.expiresInSeconds ?? null,
+      createdBy: principalKey(ctx.principal),
+    },
+    lines,
+    now,
+  );
+  if (!expiresAt) {
+    throw new Problem(
+      'already_exists',
+      `A reservation with reservationId "${reservationId}" already exists.`,
+    );
+  }
+  // Taking the stock comes last: from the first conditional update the level row stays locked until commit.
   const taken: repo.LevelRow[] = [];
   let settings: InventorySettings = DEFAULT_SETTINGS;
   for (const line of lines) {
@@ -59,22 +80,6 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
     if (!reserved) throw await shortage(ctx, input);
     taken.push(reserved.level);
     settings = reserved.settings;
-  }
-  const ttlSeconds = input.expiresInSeconds ?? settings.reservationTtlSeconds;
-  const expiresAt = new Date(now.getTime() + 1000 * ttlSeconds);
-  const header = {
-    reservationId,
-    storeId: input.storeId,
-    referenceType: input.reference.type,
-    referenceId: input.reference.id,
-    expiresAt,
-    createdBy: principalKey(ctx.principal),
-  };
-  if (!(await insertReservation(ctx.tx, ctx.tenantId, header, lines, now))) {
-    throw new Problem(
-      'already_exists',
-      `A reservation with reservationId "${reservationId}" already exists.`,
-    );
   }
   await refreshStatuses(ctx, taken, settings);
   return {

@@ -3,6 +3,7 @@ import { emitMany } from '../../platform/events/emit.ts';
 import * as repo from './repo.ts';
 import { findSettings, type InventorySettings } from './settings-repo.ts';
 import { availableOf, stockStatus } from './status.ts';
+import type { StockStatus } from './tables.ts';
 
 export const STATUS_CHANGED_EVENT = 'INVENTORY_STATUS_CHANGED';
 
@@ -16,17 +17,19 @@ export function thresholdsOf(level: repo.LevelRow, settings: InventorySettings) 
   };
 }
 
-/**
- * Recomputes the display status of levels just changed (the rows must hold their new balances) and, for
- * those that crossed a threshold, stores the new status and emits INVENTORY_STATUS_CHANGED, so a web store
- * learns the moment a product becomes low, out of stock, back-ordered or available again.
- */
-export async function refreshStatuses(
+export interface StatusChange {
+  level: repo.LevelRow;
+  next: StockStatus;
+  expected: repo.InboundRow | undefined;
+}
+
+/** The levels whose display status differs from the stored one, given their (new) balances. */
+export async function statusChanges(
   ctx: Ctx,
   levels: readonly repo.LevelRow[],
   settings?: InventorySettings,
-): Promise<void> {
-  if (levels.length === 0) return;
+): Promise<StatusChange[]> {
+  if (levels.length === 0) return [];
   const defaults = settings ?? (await findSettings(ctx.tx));
   const mayWaitForStock = levels.filter(
     (level) =>
@@ -35,7 +38,7 @@ export async function refreshStatuses(
   const inbound = new Map(
     (await repo.inboundTotals(ctx.tx, mayWaitForStock)).map((row) => [keyOf(row), row]),
   );
-  const changed = levels.flatMap((level) => {
+  return levels.flatMap((level) => {
     const next = stockStatus({
       ...level,
       ...thresholdsOf(level, defaults),
@@ -44,14 +47,16 @@ export async function refreshStatuses(
     });
     return next === level.status ? [] : [{ level, next, expected: inbound.get(keyOf(level)) }];
   });
-  if (changed.length === 0) return;
-  await repo.setStatuses(
-    ctx.tx,
-    changed.map(({ level, next }) => ({ storeId: level.storeId, productId: level.productId, status: next })),
-  );
+}
+
+/**
+ * Emits INVENTORY_STATUS_CHANGED for levels that crossed a threshold, so a web store learns the moment a
+ * product becomes low, out of stock, back-ordered or available again; the levels then hold the new status.
+ */
+export async function announceStatusChanges(ctx: Ctx, changes: readonly StatusChange[]): Promise<void> {
   await emitMany(
     ctx,
-    changed.map(({ level, next, expected }) => ({
+    changes.map(({ level, next, expected }) => ({
       type: STATUS_CHANGED_EVENT,
       subject: level.productId,
       data: {
@@ -64,5 +69,23 @@ export async function refreshStatuses(
       },
     })),
   );
-  for (const { level, next } of changed) level.status = next;
+  for (const { level, next } of changes) level.status = next;
+}
+
+/**
+ * Recomputes the display status of levels just changed (the rows must hold their new balances), stores the
+ * statuses that changed and announces them.
+ */
+export async function refreshStatuses(
+  ctx: Ctx,
+  levels: readonly repo.LevelRow[],
+  settings?: InventorySettings,
+): Promise<void> {
+  const changes = await statusChanges(ctx, levels, settings);
+  if (changes.length === 0) return;
+  await repo.setStatuses(
+    ctx.tx,
+    changes.map(({ level, next }) => ({ storeId: level.storeId, productId: level.productId, status: next })),
+  );
+  await announceStatusChanges(ctx, changes);
 }
