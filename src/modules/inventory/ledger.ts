@@ -1,9 +1,11 @@
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
+import { type BalanceChange, Balances, emptyLevel, keyOf } from './balances.ts';
 import { unknownReferences } from './references.ts';
 import * as repo from './repo.ts';
-import { announceStatusChanges, refreshStatuses, statusChanges } from './statuses.ts';
+import { findSettings, type InventorySettings } from './settings-repo.ts';
+import { announceStatusChanges, statusChanges } from './statuses.ts';
 import type { StockStatus } from './tables.ts';
 
 export interface MovementInput {
@@ -43,7 +45,7 @@ export interface PostOptions {
   trusted?: boolean;
 }
 
-export const keyOf = (key: repo.StockKey) => `${key.storeId}/${key.productId}`;
+export { keyOf };
 
 export function sortedKeys(items: readonly repo.StockKey[]): repo.StockKey[] {
   const unique = new Map(
@@ -58,9 +60,11 @@ export function sortedKeys(items: readonly repo.StockKey[]): repo.StockKey[] {
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Posts movements to the ledger and their balances in one go, or throws a Problem and posts none. Each level
- * row is locked (in key order) before it is read, so concurrent postings of the same product at the same
- * location take turns and every balance stays the running sum of its movements.
+ * Posts movements to the ledger and their balances in one go, or throws a Problem and posts none. Pairs that
+ * have no level row get one first, in key order, with the balances their movements give them from zero; then
+ * the other level rows are locked in key order and read. Creating before locking is the order every writer of
+ * stock follows, so concurrent postings take turns per pair without deadlocking, and every balance stays the
+ * running sum of its movements.
  */
 export async function postMovements(
   ctx: Ctx,
@@ -70,47 +74,28 @@ export async function postMovements(
   if (movements.length === 0) return [];
   const field = options.field ?? ((index: number) => `body.items.${index}`);
   if (!options.trusted) await checkReferences(ctx, movements, field);
-  const keys = sortedKeys(movements);
-  const levels = new Map(
-    (await repo.findLevels(ctx.tx, keys, { lock: true })).map((row) => [keyOf(row), row]),
-  );
-  const stored = new Map([...levels.values()].map((level) => [keyOf(level), { ...level }]));
-  for (const key of keys) if (!levels.has(keyOf(key))) levels.set(keyOf(key), emptyLevel(key));
-  const buckets = new Map(
-    (await repo.findBucketLevels(ctx.tx, keys)).map((row) => [`${keyOf(row)}/${row.bucket}`, row.quantity]),
-  );
   const now = ctx.now();
-  const balance = (key: string, bucket: string): number => {
-    const level = levels.get(key);
-    if (!level) throw new Error(`stock level ${key} was not read`);
-    if (bucket === 'on_hand') return level.onHand;
-    if (bucket === 'reserved') return level.reserved;
-    return buckets.get(`${key}/${bucket}`) ?? 0;
-  };
-  const receivedAt = new Map<string, Date>();
-  const changedBuckets = new Set<string>();
+  const changes = movements.map((movement) => ({ ...movement, occurredAt: movement.occurredAt ?? now }));
+  const settings = await findSettings(ctx.tx);
+  const created = await createMissingLevels(ctx, changes, settings, now);
+
+  const existing = sortedKeys(changes).filter((key) => !created.balances.levels.has(keyOf(key)));
+  const locked = await repo.findLevels(ctx.tx, existing, { lock: true });
+  const stored = new Map(locked.map((level) => [keyOf(level), level.status]));
+  const current = new Balances(
+    [...locked, ...existing.filter((key) => !stored.has(keyOf(key))).map(emptyLevel)],
+    await repo.findBucketLevels(ctx.tx, locked),
+  );
   const errors: FieldError[] = [];
-  const posted = movements.map((movement, index) => {
-    const key = keyOf(movement);
-    const before = balance(key, movement.bucket);
-    const after = before + movement.quantity;
-    if (after < 0) {
+  const applied = changes.map((change, index) => {
+    const result = (created.balances.levels.has(keyOf(change)) ? created.balances : current).apply(change);
+    if (result.after < 0) {
       errors.push({
         field: `${field(index)}.quantity`,
-        message: `${movement.productId} at ${movement.storeId} has ${before} in ${movement.bucket}; cannot take ${-movement.quantity}`,
+        message: `${change.productId} at ${change.storeId} has ${result.before} in ${change.bucket}; cannot take ${-change.quantity}`,
       });
     }
-    const level = levels.get(key);
-    if (level && movement.bucket === 'on_hand') level.onHand = after;
-    else if (level && movement.bucket === 'reserved') level.reserved = after;
-    else {
-      buckets.set(`${key}/${movement.bucket}`, after);
-      changedBuckets.add(`${key}/${movement.bucket}`);
-    }
-    if (movement.bucket === 'on_hand' && movement.quantity > 0 && !receivedAt.has(key)) {
-      receivedAt.set(key, movement.occurredAt ?? now);
-    }
-    return { index, ...movement, before, after };
+    return result;
   });
   if (errors.length > 0) {
     throw new Problem(
@@ -121,76 +106,90 @@ export async function postMovements(
       },
     );
   }
-  const touched = [...levels.values()];
-  for (const level of touched) {
-    const received = receivedAt.get(keyOf(level));
-    if (received && !level.firstReceivedAt) level.firstReceivedAt = received;
-  }
-  const statusChanged = await statusChanges(ctx, touched);
+  const updates = [...current.levels.values()].filter((level) => stored.has(keyOf(level)));
+  const statusChanged = await statusChanges(ctx, updates, settings);
   const nextStatus = new Map(statusChanged.map((change) => [keyOf(change.level), change.next]));
-  const writes = touched.map((level) => ({
-    storeId: level.storeId,
-    productId: level.productId,
-    onHand: level.onHand,
-    reserved: level.reserved,
-    receivedAt: receivedAt.get(keyOf(level)) ?? null,
-    status: nextStatus.get(keyOf(level)) ?? level.status,
-  }));
   await repo.updateLevels(
     ctx.tx,
-    writes.filter((write) => stored.has(keyOf(write))),
-    now,
-  );
-  const inserted = await repo.insertLevels(
-    ctx.tx,
-    ctx.tenantId,
-    writes.filter((write) => !stored.has(keyOf(write))),
+    updates.map((level) => levelWrite(level, current, nextStatus.get(keyOf(level)) ?? level.status)),
     now,
   );
   await repo.setBucketLevels(
     ctx.tx,
     ctx.tenantId,
-    [...changedBuckets].map((id) => {
-      const [storeId = '', productId = '', bucket = ''] = id.split('/');
-      return { storeId, productId, bucket, quantity: buckets.get(id) ?? 0 };
-    }),
+    [...created.balances.changedBucketRows(), ...current.changedBucketRows()],
     now,
   );
   const ids = await repo.insertMovements(
     ctx.tx,
     ctx.tenantId,
     principalKey(ctx.principal),
-    movements.map((movement) => ({
-      storeId: movement.storeId,
-      productId: movement.productId,
-      bucket: movement.bucket,
-      quantity: movement.quantity,
-      reason: movement.reason,
-      referenceType: movement.reference?.type ?? null,
-      referenceId: movement.reference?.id ?? null,
-      note: movement.note ?? null,
-      occurredAt: movement.occurredAt ?? now,
+    changes.map((change) => ({
+      storeId: change.storeId,
+      productId: change.productId,
+      bucket: change.bucket,
+      quantity: change.quantity,
+      reason: change.reason,
+      referenceType: change.reference?.type ?? null,
+      referenceId: change.reference?.id ?? null,
+      note: change.note ?? null,
+      occurredAt: change.occurredAt,
     })),
   );
-  await announceStatusChanges(ctx, statusChanged);
-  const raced = inserted.filter((row) => {
-    const level = levels.get(keyOf(row));
-    return level?.onHand !== row.onHand || level.reserved !== row.reserved;
-  });
-  // A pair with no level row was not locked: another transaction may have created it meanwhile, and then its
-  // status was computed from the wrong balance. Rare; recompute those from the stored rows.
-  if (raced.length > 0) await refreshStatuses(ctx, await repo.findLevels(ctx.tx, raced, { lock: true }));
-  return posted.map(({ index, storeId, productId, bucket, quantity, before, after }) => ({
+  await announceStatusChanges(ctx, [...created.statusChanged, ...statusChanged]);
+  return changes.map((change, index) => ({
     index,
-    storeId,
-    productId,
-    bucket,
-    quantity,
-    before,
-    after,
+    storeId: change.storeId,
+    productId: change.productId,
+    bucket: change.bucket,
+    quantity: change.quantity,
+    before: applied[index]?.before ?? 0,
+    after: applied[index]?.after ?? 0,
     movementId: ids[index] ?? 0,
-    status: levels.get(keyOf({ storeId, productId }))?.status ?? 'out_of_stock',
+    status:
+      (created.balances.levels.get(keyOf(change)) ?? current.levels.get(keyOf(change)))?.status ??
+      'out_of_stock',
   }));
+}
+
+/**
+ * Inserts the level rows of pairs that have none, with the balances their movements give them from zero (a
+ * pair whose movements would go below zero is left out: it fails with the others). Answers zero balances for
+ * the created pairs, to which their movements are applied again for the ledger, and their status changes.
+ */
+async function createMissingLevels(
+  ctx: Ctx,
+  changes: readonly (BalanceChange & MovementInput)[],
+  settings: InventorySettings,
+  now: Date,
+) {
+  const trial = new Balances(sortedKeys(changes).map(emptyLevel), []);
+  const short = new Set(changes.filter((change) => trial.apply(change).after < 0).map(keyOf));
+  const candidates = [...trial.levels.values()].filter((level) => !short.has(keyOf(level)));
+  const trialChanges = await statusChanges(ctx, candidates, settings);
+  const nextStatus = new Map(trialChanges.map((change) => [keyOf(change.level), change.next]));
+  const writes = candidates.map((level) =>
+    levelWrite(level, trial, nextStatus.get(keyOf(level)) ?? level.status),
+  );
+  const inserted = new Set((await repo.insertLevels(ctx.tx, ctx.tenantId, writes, now)).map(keyOf));
+  const balances = new Balances(
+    sortedKeys(changes)
+      .filter((key) => inserted.has(keyOf(key)))
+      .map((key) => ({ ...emptyLevel(key), status: nextStatus.get(keyOf(key)) ?? 'out_of_stock' })),
+    [],
+  );
+  return { balances, statusChanged: trialChanges.filter((change) => inserted.has(keyOf(change.level))) };
+}
+
+function levelWrite(level: repo.LevelRow, balances: Balances, status: StockStatus): repo.LevelWrite {
+  return {
+    storeId: level.storeId,
+    productId: level.productId,
+    onHand: level.onHand,
+    reserved: level.reserved,
+    receivedAt: balances.receivedAt.get(keyOf(level)) ?? null,
+    status,
+  };
 }
 
 async function checkReferences(
@@ -213,20 +212,4 @@ async function checkReferences(
       },
     );
   }
-}
-
-function emptyLevel(key: repo.StockKey): repo.LevelRow {
-  return {
-    storeId: key.storeId,
-    productId: key.productId,
-    onHand: 0,
-    reserved: 0,
-    safetyStock: 0,
-    lowStockThreshold: null,
-    outOfStockThreshold: null,
-    allowBackorders: false,
-    firstReceivedAt: null,
-    status: 'out_of_stock',
-    updatedAt: new Date(0),
-  };
 }

@@ -122,31 +122,28 @@ export async function updateLevels(tx: Tx, rows: readonly LevelWrite[], now: Dat
 
 /**
  * Inserts the level rows of pairs that had none, with their first balances, so a new row is written (and its
- * foreign keys checked) once. Should another transaction have inserted one meanwhile, the balances are added
- * to its row instead (they can only be additions: a new row starts at zero). Returns the stored balances.
+ * foreign keys checked) once. Pairs another transaction has created meanwhile are left alone; answers the
+ * pairs this call created.
  */
 export async function insertLevels(
   tx: Tx,
   tenantId: string,
   rows: readonly LevelWrite[],
   now: Date,
-): Promise<(StockKey & { onHand: number; reserved: number })[]> {
+): Promise<StockKey[]> {
   if (rows.length === 0) return [];
   const column = <K extends keyof LevelWrite>(key: K) => rows.map((row) => row[key]);
-  const { rows: stored } = await sql<StockKey & { onHand: number; reserved: number }>`
-    insert into stock_levels as l (tenant_id, store_id, product_id, on_hand, reserved, first_received_at,
-      status, updated_at)
+  const { rows: inserted } = await sql<StockKey>`
+    insert into stock_levels (tenant_id, store_id, product_id, on_hand, reserved, first_received_at, status,
+      updated_at)
     select ${tenantId}, c.store_id, c.product_id, c.on_hand, c.reserved, c.received_at, c.status, ${now}
     from unnest(${column('storeId')}::text[], ${column('productId')}::text[], ${column('onHand')}::bigint[],
       ${column('reserved')}::bigint[], ${column('receivedAt')}::timestamptz[], ${column('status')}::text[])
       as c (store_id, product_id, on_hand, reserved, received_at, status)
     order by c.store_id collate "C", c.product_id collate "C"
-    on conflict (tenant_id, store_id, product_id) do update
-    set on_hand = l.on_hand + excluded.on_hand, reserved = l.reserved + excluded.reserved,
-      first_received_at = coalesce(l.first_received_at, excluded.first_received_at),
-      status = excluded.status, updated_at = excluded.updated_at
-    returning store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved`.execute(tx);
-  return stored;
+    on conflict do nothing
+    returning store_id as "storeId", product_id as "productId"`.execute(tx);
+  return inserted;
 }
 
 export async function setBucketLevels(
