@@ -49,6 +49,7 @@ const RESERVE_SQL = `
     update stock_levels set reserved = reserved + $1, updated_at = $2
     where store_id = $3 and product_id = $4
       and on_hand - reserved - safety_stock >= $5
+      and exists (select 1 from products p where p.product_id = $6 and p.deleted_at is null)
     returning store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved,
       safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",
@@ -100,7 +101,7 @@ function expectedStatements(tenantId: string, timeoutMs: number): Statement[] {
     { text: beginSql(tenantId, timeoutMs), parameters: 0 },
     { text: DUE_SQL, parameters: 3 },
     { text: INSERT_SQL, parameters: 20 },
-    { text: RESERVE_SQL, parameters: 5 },
+    { text: RESERVE_SQL, parameters: 6 },
     { text: 'commit', parameters: 0 },
   ];
 }
@@ -180,7 +181,7 @@ async function pgReservationLoad(
         ...[tenantId, STORE_ID, id, actor, now],
       ]);
       if (!inserted.rows[0]?.expiresAt) throw new Error('the pg baseline did not record its reservation');
-      const taken = await client.query(RESERVE_SQL, [1, now, STORE_ID, PRODUCT_ID, 1]);
+      const taken = await client.query(RESERVE_SQL, [1, now, STORE_ID, PRODUCT_ID, 1, PRODUCT_ID]);
       if (taken.rowCount !== 1) throw new Error('the pg baseline found no stock to reserve');
       await client.query('commit');
     } catch (error) {

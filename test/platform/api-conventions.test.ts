@@ -138,6 +138,13 @@ describe('request ids and logs', () => {
     expect(all).not.toContain('secret-token-value');
   });
 
+  it('never logs the token of a signed download link', async () => {
+    await s.t.app.inject({ method: 'GET', url: '/downloads/v1/inventory/NYC?token=link-secret-value&x=1' });
+    const all = logLines.join('\n');
+    expect(all).toContain('/downloads/v1/inventory/NYC?token=[redacted]&x=1');
+    expect(all).not.toContain('link-secret-value');
+  });
+
   it('redacts secrets wherever they appear in a logged object', () => {
     s.t.app.log.info({ connector: { api_key: 'bk_live_1' }, user: { password: 'hunter2-hunter2' } }, 'probe');
     const line = logLines.at(-1) ?? '';

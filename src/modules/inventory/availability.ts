@@ -1,8 +1,8 @@
 import type { Ctx } from '../../platform/context.ts';
 import { missingProductIds } from '../products/service.ts';
 import { listStores, missingStoreIds } from '../stores/service.ts';
+import { emptyLevel, keyOf } from './balances.ts';
 import { expireReservationsAt } from './expiry.ts';
-import { keyOf } from './ledger.ts';
 import * as repo from './repo.ts';
 import type { AvailabilityQuery, StockPosition } from './schemas.ts';
 import { findSettings } from './settings-repo.ts';
@@ -72,19 +72,4 @@ async function allStoreIds(ctx: Ctx): Promise<string[]> {
     cursor = page.nextCursor ?? undefined;
   } while (cursor);
   return ids;
-}
-
-function emptyLevel(key: repo.StockKey): repo.LevelRow {
-  return {
-    ...key,
-    onHand: 0,
-    reserved: 0,
-    safetyStock: 0,
-    lowStockThreshold: null,
-    outOfStockThreshold: null,
-    allowBackorders: false,
-    firstReceivedAt: null,
-    status: 'out_of_stock',
-    updatedAt: new Date(0),
-  };
 }

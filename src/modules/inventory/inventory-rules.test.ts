@@ -6,7 +6,8 @@ const s = useAppWithMerchant();
 const api = merchantApi(s);
 
 beforeAll(async () => {
-  await seedCatalog(s, ['NYC'], ['TEE', 'SOCK']);
+  await seedCatalog(s, ['NYC'], ['TEE', 'SOCK', 'GONE']);
+  expect((await api.setStock([{ storeId: 'NYC', productId: 'GONE', quantity: 4 }])).statusCode).toBe(200);
   expect((await api.setStock([{ storeId: 'NYC', productId: 'TEE', quantity: 13 }])).statusCode).toBe(200);
 });
 
@@ -41,6 +42,48 @@ describe('bad input', () => {
     }
     expect(await levels()).toBe(before);
     expect(await api.position('NYC', 'TEE')).toMatchObject({ onHand: 13 });
+  });
+});
+
+describe('rules of the buckets and the catalog', () => {
+  it('leaves stock in transit to transfers: adjusting it is a 400 naming the field', async () => {
+    for (const item of [
+      { storeId: 'NYC', productId: 'TEE', quantity: 2, bucket: 'in_transit', reason: 'found' },
+      {
+        storeId: 'NYC',
+        productId: 'TEE',
+        quantity: 2,
+        bucket: 'damaged',
+        fromBucket: 'in_transit',
+        reason: 'damaged',
+      },
+    ]) {
+      const response = await api.adjustStock([item]);
+      expect(response.statusCode, response.body).toBe(400);
+      expect(response.json().errors[0].message).toBe('stock in transit changes only through transfers');
+    }
+    const set = await api.setStock([{ storeId: 'NYC', productId: 'TEE', bucket: 'in_transit', quantity: 0 }]);
+    expect(set.statusCode).toBe(400);
+    expect(await api.position('NYC', 'TEE')).toMatchObject({ onHand: 13, buckets: {} });
+  });
+
+  it('does not reserve a product deleted from the catalog, though its stock remains', async () => {
+    const deleted = await api.call('DELETE', '/merchant/v1/products', { productIds: ['GONE'] });
+    expect(deleted.statusCode).toBe(200);
+    const response = await api.reserve({
+      storeId: 'NYC',
+      reference: { type: 'cart', id: 'c-gone' },
+      lines: [{ productId: 'GONE', quantity: 1 }],
+    });
+    expect(response.statusCode, response.body).toBe(422);
+    expect(response.json().errors).toEqual([
+      { field: 'body.lines.0.productId', message: 'no product has productId "GONE"' },
+    ]);
+    const { rows } = await s.t.database.pool.query(
+      `select on_hand::int, reserved::int from stock_levels where tenant_id = $1 and product_id = 'GONE'`,
+      [s.merchant.tenant.id],
+    );
+    expect(rows).toEqual([{ on_hand: 4, reserved: 0 }]);
   });
 });
 

@@ -35,6 +35,7 @@ export async function reserveIfAvailable(
     update stock_levels set reserved = reserved + ${quantity}, updated_at = ${now}
     where store_id = ${key.storeId} and product_id = ${key.productId}
       and on_hand - reserved - safety_stock >= ${quantity}
+      and exists (select 1 from products p where p.product_id = ${key.productId} and p.deleted_at is null)
     returning store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved,
       safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",

@@ -7,9 +7,10 @@ const storeId = merchantKey("The merchant's id of the location.");
 const productId = merchantKey("The merchant's id of the product.");
 const bucket = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a bucket id such as on_hand, damaged, in_transit')
+  .regex(/^[a-z][a-z0-9_]{0,39}$/, 'must be a bucket id such as on_hand or damaged')
   .refine((value) => value !== 'reserved', 'reserved stock changes only through reservations')
-  .describe("on_hand (sellable, the default), damaged, in_transit, or one of the merchant's buckets.");
+  .refine((value) => value !== 'in_transit', 'stock in transit changes only through transfers')
+  .describe("on_hand (sellable, the default), damaged, or one of the merchant's buckets.");
 const epochMs = z.number().int().describe('Epoch milliseconds.');
 const count = z.number().int().min(0).max(1_000_000_000);
 

@@ -16,8 +16,28 @@ export const REDACTED_PATHS = [
   '*.access_token',
 ];
 
-/** The one logger configuration of Backroom: JSON lines, secrets redacted. */
+/** Query parameters that carry credentials: signed download links put their token in the URL. */
+const SECRET_QUERY = /([?&](?:token|api_key)=)[^&#]*/gi;
+
+interface LoggedRequest {
+  url?: string;
+  [field: string]: unknown;
+}
+
+/** The one logger configuration of Backroom: JSON lines, secrets redacted, in URLs too. */
 export function createLogger(level: Level | 'silent', destination?: DestinationStream): Logger {
-  const options = { level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const options = {
+    level,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      req: (req: LoggedRequest) => ({
+        method: req.method,
+        url: req.url?.replace(SECRET_QUERY, '$1[redacted]'),
+        host: req.host,
+        remoteAddress: req.ip,
+        headers: req.headers,
+      }),
+    },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
