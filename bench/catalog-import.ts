@@ -1,7 +1,6 @@
 import { cpus } from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import { ensureTenant } from '../src/platform/tenancy/tenants.ts';
-import { startBackroom } from './lib/backroom.ts';
 import {
   createCatalogCategories,
   describeImport,
@@ -11,7 +10,7 @@ import {
   generateProducts,
   importFeed,
 } from './lib/catalog.ts';
-import { startBenchPostgres } from './lib/postgres.ts';
+import { type Cleanups, runBenchmark, startBenchStack } from './lib/harness.ts';
 import { log, reportRate } from './lib/report.ts';
 import { smoke } from './lib/settings.ts';
 
@@ -88,9 +87,7 @@ async function liveProducts(client: pg.Client, tenantId: string): Promise<number
   return Number(rows[0]?.count);
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-
-async function main(): Promise<void> {
+async function main(cleanups: Cleanups): Promise<void> {
   log(
     `catalog-import${smoke ? ' (smoke)' : ''}: node ${process.version}, ${cpus().length} CPUs, ${ROWS} rows`,
   );
@@ -98,14 +95,7 @@ async function main(): Promise<void> {
   const csv = feedCsv(products);
   log(`feed: ${ROWS} products, ${(Buffer.byteLength(csv) / 1e6).toFixed(1)} MB of CSV`);
 
-  const postgres = await startBenchPostgres();
-  cleanups.push(postgres.stop);
-  const backroom = await startBackroom(postgres.databaseUrl);
-  cleanups.push(backroom.close);
-  const { platform } = backroom;
-  const client = new pg.Client({ connectionString: postgres.databaseUrl });
-  await client.connect();
-  cleanups.push(() => client.end());
+  const { platform, client } = await startBenchStack(cleanups);
 
   // The baseline runs first, on the empty table; its rows are then removed and the table rewritten, so that
   // Backroom's import too starts from an empty table and indexes.
@@ -159,13 +149,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-} catch (error) {
-  log(`catalog-import failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse()) {
-    await cleanup().catch((error: unknown) => log(`shutdown: ${String(error)}`));
-  }
-}
+await runBenchmark('catalog-import', main);

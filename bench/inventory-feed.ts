@@ -1,15 +1,14 @@
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { importInventoryFile } from '../src/cli/inventory-feed.ts';
 import { createProducts } from '../src/modules/products/service.ts';
 import { createStore } from '../src/modules/stores/service.ts';
 import type { Platform } from '../src/platform/context.ts';
 import { asSystem } from '../src/platform/system-context.ts';
 import { ensureTenant } from '../src/platform/tenancy/tenants.ts';
-import { startBackroom } from './lib/backroom.ts';
-import { startBenchPostgres } from './lib/postgres.ts';
+import { type Cleanups, runBenchmark, startBenchStack } from './lib/harness.ts';
 import { log, reportRate } from './lib/report.ts';
 import { smoke } from './lib/settings.ts';
 
@@ -118,9 +117,7 @@ async function checkStock(client: pg.Client, tenantId: string, night: number) {
     throw new Error(`on hand is ${rows[0]?.total}, expected ${expected}`);
 }
 
-const cleanups: (() => Promise<void>)[] = [];
-
-async function main(): Promise<void> {
+async function main(cleanups: Cleanups): Promise<void> {
   log(
     `inventory-feed${smoke ? ' (smoke)' : ''}: node ${process.version}, ${cpus().length} CPUs, ${ROWS} rows`,
   );
@@ -136,14 +133,7 @@ async function main(): Promise<void> {
     `feed: ${STORES} stores × ${PRODUCTS} products, ${((await readFile(files[0])).length / 1e6).toFixed(1)} MB`,
   );
 
-  const postgres = await startBenchPostgres();
-  cleanups.push(postgres.stop);
-  const backroom = await startBackroom(postgres.databaseUrl);
-  cleanups.push(backroom.close);
-  const { platform } = backroom;
-  const client = new pg.Client({ connectionString: postgres.databaseUrl });
-  await client.connect();
-  cleanups.push(() => client.end());
+  const { platform, client } = await startBenchStack(cleanups);
 
   const copyMs = await copyBaseline(client, files[0]);
   const copyRate = ROWS / (copyMs / 1000);
@@ -187,13 +177,4 @@ async function main(): Promise<void> {
   });
 }
 
-try {
-  await main();
-} catch (error) {
-  log(`inventory-feed failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  process.exitCode = 1;
-} finally {
-  for (const cleanup of cleanups.reverse()) {
-    await cleanup().catch((error: unknown) => log(`shutdown: ${String(error)}`));
-  }
-}
+await runBenchmark('inventory-feed', main);

@@ -1,34 +1,17 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from './helpers/app.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
+import { backroomCli, writeLines } from './helpers/cli.ts';
 
 const s = useAppWithMerchant();
+const backroom = backroomCli(s);
 let dir: string;
-
-/** `node src/main.ts …` against the test database; resolves with the exit code and what was printed. */
-function backroom(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: s.t.databaseUrl, LOG_LEVEL: 'silent' };
-  return new Promise((done) => {
-    execFile(NODE, ['src/main.ts', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 const tenant = () => s.merchant.tenant.merchantId;
 
-async function feedFile(name: string, lines: string[]) {
-  const file = join(dir, name);
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const feedFile = (name: string, lines: string[]) => writeLines(dir, name, lines);
 
 function call(method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) {
   return s.t.app.inject({ method, url, headers: s.merchant.auth, ...(payload ? { payload } : {}) });

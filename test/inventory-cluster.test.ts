@@ -1,10 +1,8 @@
-import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInventory } from '../src/modules/inventory/service.ts';
 import { asSystem } from '../src/platform/system-context.ts';
 import { useAppWithMerchant } from './helpers/app.ts';
+import { backroomCli } from './helpers/cli.ts';
 import { merchantApi, seedCatalog } from './helpers/inventory.ts';
 import {
   type HttpOutcome,
@@ -23,6 +21,7 @@ const ON_HAND = 10;
 
 const s = useAppWithMerchant();
 const api = merchantApi(s);
+const backroom = backroomCli(s);
 let servers: ServerProcess[] = [];
 
 beforeAll(async () => {
@@ -78,14 +77,8 @@ describe(`${REQUESTS} concurrent reservations of a product with ${ON_HAND} units
   });
 
   it('`backroom inventory verify` agrees: the tenant reconciles (exit 0)', async () => {
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      ['src/main.ts', 'inventory', 'verify', '--tenant', s.merchant.tenant.merchantId],
-      {
-        cwd: resolve(import.meta.dirname, '..'),
-        env: { ...process.env, DATABASE_URL: s.t.databaseUrl, LOG_LEVEL: 'error' },
-      },
-    );
-    expect(stdout).toMatch(/^Inventory reconciles: \d+ balances match/);
+    const run = await backroom('inventory', 'verify', '--tenant', s.merchant.tenant.merchantId);
+    expect(run, run.stderr).toMatchObject({ code: 0 });
+    expect(run.stdout).toMatch(/^Inventory reconciles: \d+ balances match/);
   });
 });

@@ -1,24 +1,12 @@
-import { execFile } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from './helpers/app.ts';
+import { backroomCli } from './helpers/cli.ts';
 import { merchantApi, seedCatalog } from './helpers/inventory.ts';
-
-const ROOT = resolve(import.meta.dirname, '..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
 
 const s = useAppWithMerchant();
 const api = merchantApi(s);
-
-function verify(): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: s.t.databaseUrl, LOG_LEVEL: 'silent' };
-  const args = ['src/main.ts', 'inventory', 'verify', '--tenant', s.merchant.tenant.merchantId];
-  return new Promise((done) => {
-    execFile(NODE, args, { cwd: ROOT, env }, (error, stdout, stderr) => {
-      done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const backroom = backroomCli(s);
+const verify = () => backroom('inventory', 'verify', '--tenant', s.merchant.tenant.merchantId);
 
 beforeAll(async () => {
   await seedCatalog(s, ['NYC'], ['TEE', 'CAP']);

@@ -83,6 +83,16 @@ export async function movementsOf(
   }[];
 }
 
+/** The ledger movements a document (an ASN, a transfer) posted, oldest first. */
+export async function movementsOfDocument(setup: AppWithMerchant, reference: { type: string; id: string }) {
+  const { rows } = await setup.t.database.pool.query(
+    `select store_id as "storeId", product_id as "productId", bucket, quantity, reason
+     from stock_movements where tenant_id = $1 and reference_type = $2 and reference_id = $3 order by id`,
+    [setup.merchant.tenant.id, reference.type, reference.id],
+  );
+  return rows;
+}
+
 /** Asserts that every balance of the merchant is the sum of its movements and every reserved balance is held. */
 export async function expectReconciled(setup: AppWithMerchant, merchant = setup.merchant): Promise<void> {
   const result = await asSystem(setup.t.platform, merchant.tenant.id, 'test', (ctx) => verifyInventory(ctx));

@@ -1,33 +1,21 @@
-import { type Generated, type Selectable, sql } from 'kysely';
-import type { Timestamp } from '../../platform/db/schema.ts';
+import type { Generated, Selectable } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
+import {
+  type ImportColumns,
+  type ImportRowErrorsTable,
+  importSqlFor,
+  newestFirst,
+} from '../../platform/feeds/import-repo.ts';
 
-export interface CatalogImportsTable {
-  tenantId: string;
-  id: Generated<string>;
+export interface CatalogImportsTable extends ImportColumns {
   format: 'csv' | 'jsonl';
-  source: string;
-  status: 'queued' | 'running' | 'completed' | 'failed';
-  totalRows: number | null;
-  processedRows: Generated<number>;
   createdCount: Generated<number>;
   updatedCount: Generated<number>;
   unchangedCount: Generated<number>;
   failedCount: Generated<number>;
-  failure: string | null;
-  requestedBy: string;
-  createdAt: Timestamp;
-  startedAt: Date | null;
-  finishedAt: Date | null;
 }
 
-export interface CatalogImportErrorsTable {
-  tenantId: string;
-  importId: string;
-  rowNumber: number;
-  field: string;
-  reason: string;
-}
+export type CatalogImportErrorsTable = ImportRowErrorsTable;
 
 export type CatalogImportRow = Omit<Selectable<CatalogImportsTable>, 'tenantId' | 'source'>;
 
@@ -74,14 +62,6 @@ export function findImport(tx: Tx, id: string, options: { withSource?: boolean }
     .executeTakeFirst();
 }
 
-export function updateImport(
-  tx: Tx,
-  id: string,
-  values: Partial<Pick<CatalogImportRow, 'status' | 'totalRows' | 'failure' | 'startedAt' | 'finishedAt'>>,
-) {
-  return tx.updateTable('catalogImports').set(values).where('id', '=', id).execute();
-}
-
 export interface BatchCounts {
   processed: number;
   created: number;
@@ -105,46 +85,10 @@ export function addBatchCounts(tx: Tx, id: string, counts: BatchCounts) {
     .execute();
 }
 
-export async function insertImportErrors(
-  tx: Tx,
-  tenantId: string,
-  importId: string,
-  errors: readonly { rowNumber: number; field: string; reason: string }[],
-) {
-  if (errors.length === 0) return;
-  await tx
-    .insertInto('catalogImportErrors')
-    .values(errors.map((error) => ({ tenantId, importId, ...error })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
+/** Status changes and row errors, on the catalog's tables. */
+export const imports = importSqlFor('catalogImports', 'catalogImportErrors');
 
 /** Newest first. */
-export function listImportRows(tx: Tx, filter: { before?: { createdAt: Date; id: string }; limit: number }) {
-  let query = tx
-    .selectFrom('catalogImports')
-    .select(columns)
-    .orderBy('createdAt', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.limit);
-  const before = filter.before;
-  if (before) query = query.where(sql<boolean>`(created_at, id) < (${before.createdAt}, ${before.id})`);
-  return query.execute();
-}
-
-export function listImportErrorRows(
-  tx: Tx,
-  importId: string,
-  filter: { after?: { rowNumber: number; field: string }; limit: number },
-) {
-  let query = tx
-    .selectFrom('catalogImportErrors')
-    .select(['rowNumber', 'field', 'reason'])
-    .where('importId', '=', importId)
-    .orderBy('rowNumber')
-    .orderBy('field')
-    .limit(filter.limit);
-  const after = filter.after;
-  if (after) query = query.where(sql<boolean>`(row_number, field) > (${after.rowNumber}, ${after.field})`);
-  return query.execute();
+export function listImportRows(tx: Tx, page: { before?: { createdAt: Date; id: string }; limit: number }) {
+  return newestFirst(tx.selectFrom('catalogImports').select(columns), page).execute();
 }

@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import type { Ctx, Platform } from '../../platform/context.ts';
+import type { RowError } from '../../platform/feeds/import-repo.ts';
+import type { ImportProgress } from '../../platform/feeds/import-service.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { newProductSchema } from '../products/schemas.ts';
@@ -11,8 +13,7 @@ import { IMPORT_TASK } from './service.ts';
 
 export const IMPORT_BATCH_ROWS = 500;
 
-type RowError = { rowNumber: number; field: string; reason: string };
-export type ImportProgress = (processed: number, total: number) => void;
+export type { ImportProgress };
 
 /**
  * Applies a queued catalog import in batches of 500 rows, each batch in its own transaction together with
@@ -33,28 +34,16 @@ export async function runImport(
     rows = markDuplicates(parseFeed(job.source, job.format));
   } catch (error) {
     if (!(error instanceof Problem)) throw error;
-    await system((ctx) =>
-      repo.updateImport(ctx.tx, importId, {
-        status: 'failed',
-        failure: error.message,
-        finishedAt: ctx.now(),
-      }),
-    );
+    await system((ctx) => repo.imports.markFailed(ctx.tx, importId, error.message, ctx.now()));
     return;
   }
-  await system((ctx) =>
-    repo.updateImport(ctx.tx, importId, {
-      status: 'running',
-      totalRows: rows.length,
-      ...(job.startedAt ? {} : { startedAt: ctx.now() }),
-    }),
-  );
+  await system((ctx) => repo.imports.markRunning(ctx.tx, job, rows.length, ctx.now()));
   for (let start = job.processedRows; start < rows.length; start += IMPORT_BATCH_ROWS) {
     const batch = rows.slice(start, start + IMPORT_BATCH_ROWS);
     await system((ctx) => applyBatch(ctx, importId, batch));
     onProgress(Math.min(start + IMPORT_BATCH_ROWS, rows.length), rows.length);
   }
-  await system((ctx) => repo.updateImport(ctx.tx, importId, { status: 'completed', finishedAt: ctx.now() }));
+  await system((ctx) => repo.imports.markCompleted(ctx.tx, importId, ctx.now()));
 }
 
 /** A product must appear once per file: later rows with the same productId are errors. */
@@ -99,7 +88,7 @@ async function applyBatch(ctx: Ctx, importId: string, batch: FeedRow[]) {
     const fieldErrors = result.error?.errors ?? [{ field: '', message: result.error?.detail ?? 'failed' }];
     for (const error of fieldErrors) errors.push({ rowNumber, field: error.field, reason: error.message });
   }
-  await repo.insertImportErrors(ctx.tx, ctx.tenantId, importId, errors);
+  await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, importId, errors);
   await repo.addBatchCounts(ctx.tx, importId, {
     processed: batch.length,
     created: outcome.summary.created,

@@ -1,6 +1,13 @@
+import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { enqueueJob } from '../../platform/events/jobs.ts';
-import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
+import type { RowError } from '../../platform/feeds/import-repo.ts';
+import {
+  pageOfImports,
+  pageOfRowErrors,
+  queueImport,
+  refuseEmptyFile,
+} from '../../platform/feeds/import-service.ts';
+import type { Page } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import type { FeedFormat } from './parse.ts';
 import * as repo from './repo.ts';
@@ -34,15 +41,15 @@ export async function startImport(
   file: { format: FeedFormat; source: string },
   options: { queue: boolean } = { queue: true },
 ): Promise<CatalogImport> {
-  if (file.source.trim() === '') throw new Problem('validation_failed', 'The file is empty.');
+  refuseEmptyFile(file.source);
   const row = await repo.insertImport(ctx.tx, {
     tenantId: ctx.tenantId,
     format: file.format,
     source: file.source,
-    requestedBy: `${ctx.principal.kind}:${ctx.principal.id}`,
+    requestedBy: principalKey(ctx.principal),
     now: ctx.now(),
   });
-  if (options.queue) await enqueueJob(ctx.tx, IMPORT_TASK, { tenantId: ctx.tenantId, importId: row.id });
+  if (options.queue) await queueImport(ctx, IMPORT_TASK, row.id);
   return toCatalogImport(row);
 }
 
@@ -52,32 +59,15 @@ export async function getImport(ctx: Ctx, importId: string): Promise<CatalogImpo
   return toCatalogImport(row);
 }
 
-export async function listImports(ctx: Ctx, query: { limit: number; cursor?: string | undefined }) {
-  const key = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const before =
-    key && typeof key[0] === 'number' && typeof key[1] === 'string'
-      ? { createdAt: new Date(key[0]), id: key[1] }
-      : undefined;
-  const rows = await repo.listImportRows(ctx.tx, { before, limit: query.limit + 1 });
-  return toPage(rows, query.limit, (row) => [row.createdAt.getTime(), row.id], toCatalogImport);
+export function listImports(ctx: Ctx, query: { limit: number; cursor?: string | undefined }) {
+  return pageOfImports(query, (page) => repo.listImportRows(ctx.tx, page), toCatalogImport);
 }
 
 export async function listImportErrors(
   ctx: Ctx,
   importId: string,
   query: { limit: number; cursor?: string | undefined },
-): Promise<Page<{ rowNumber: number; field: string; reason: string }>> {
+): Promise<Page<RowError>> {
   await getImport(ctx, importId);
-  const key = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const after =
-    key && typeof key[0] === 'number' && typeof key[1] === 'string'
-      ? { rowNumber: key[0], field: key[1] }
-      : undefined;
-  const rows = await repo.listImportErrorRows(ctx.tx, importId, { after, limit: query.limit + 1 });
-  return toPage(
-    rows,
-    query.limit,
-    (row) => [row.rowNumber, row.field],
-    (row) => row,
-  );
+  return pageOfRowErrors(query, (page) => repo.imports.listRowErrors(ctx.tx, importId, page));
 }

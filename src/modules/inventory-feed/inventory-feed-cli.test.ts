@@ -1,36 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { backroomCli, writeLines } from '../../../test/helpers/cli.ts';
 import { merchantApi, seedCatalog } from '../../../test/helpers/inventory.ts';
-
-const ROOT = resolve(import.meta.dirname, '../../..');
-const NODE = join(ROOT, 'node_modules/.bin/node');
 
 const s = useAppWithMerchant();
 const api = merchantApi(s);
+const backroom = backroomCli(s);
 let dir: string;
-
-/** `node src/main.ts …` against the test database; resolves with the exit code and what was printed. */
-function backroom(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env, DATABASE_URL: s.t.databaseUrl, LOG_LEVEL: 'silent' };
-  return new Promise((done) => {
-    execFile(NODE, ['src/main.ts', ...args], { cwd: ROOT, env }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
-  });
-}
 
 const tenant = () => s.merchant.tenant.merchantId;
 
-async function feedFile(name: string, lines: string[]) {
-  const file = join(dir, name);
-  await writeFile(file, `${lines.join('\n')}\n`);
-  return file;
-}
+const feedFile = (name: string, lines: string[]) => writeLines(dir, name, lines);
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'backroom-inventory-cli-'));

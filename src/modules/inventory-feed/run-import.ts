@@ -1,4 +1,6 @@
 import type { Ctx, Platform } from '../../platform/context.ts';
+import type { RowError } from '../../platform/feeds/import-repo.ts';
+import type { ImportProgress } from '../../platform/feeds/import-service.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import {
   listStoreStock,
@@ -19,7 +21,7 @@ export const IMPORT_BATCH_ROWS = 5_000;
 export const ZERO_PAGE_ROWS = 5_000;
 export const FEED_REASON = 'feed_reconciliation';
 
-export type ImportProgress = (processed: number, total: number) => void;
+export type { ImportProgress };
 
 interface Run {
   importId: string;
@@ -49,13 +51,7 @@ export async function runInventoryImport(
   const job = await system((ctx) => repo.findImportWithSource(ctx.tx, importId));
   if (!job || job.status === 'completed' || job.status === 'failed') return;
   let total = job.totalRows ?? countRows(job.source);
-  await system((ctx) =>
-    repo.updateImport(ctx.tx, importId, {
-      status: 'running',
-      totalRows: total,
-      ...(job.startedAt ? {} : { startedAt: ctx.now() }),
-    }),
-  );
+  await system((ctx) => repo.imports.markRunning(ctx.tx, job, total, ctx.now()));
   const run: Run = {
     importId,
     reference: { type: 'inventory_import', id: importId },
@@ -95,20 +91,18 @@ export async function runInventoryImport(
   await inFlight;
   if (unreadable) {
     const failure = unreadable.message;
-    await system((ctx) =>
-      repo.updateImport(ctx.tx, importId, { status: 'failed', failure, finishedAt: ctx.now() }),
-    );
+    await system((ctx) => repo.imports.markFailed(ctx.tx, importId, failure, ctx.now()));
     return;
   }
   total = read;
   const stores = await system(async (ctx) => {
     await checkStores(ctx, run, [...run.seen.keys()]);
     const named = [...run.seen.keys()].filter((storeId) => run.storeExists.get(storeId)).sort(byCodeUnits);
-    await repo.updateImport(ctx.tx, importId, { totalRows: total, storeCount: named.length });
+    await repo.setFileTotals(ctx.tx, importId, { totalRows: total, storeCount: named.length });
     return named;
   });
   for (const storeId of stores) await zeroAbsentProducts(system, run, storeId);
-  await system((ctx) => repo.updateImport(ctx.tx, importId, { status: 'completed', finishedAt: ctx.now() }));
+  await system((ctx) => repo.imports.markCompleted(ctx.tx, importId, ctx.now()));
 }
 
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -129,7 +123,7 @@ function quantityIn(level: StockLevel | undefined, bucket: string): number {
 
 /** One batch in one transaction: check the rows, lock and read their stock, post the differences. */
 async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
-  const errors: repo.RowError[] = [];
+  const errors: RowError[] = [];
   const failed = new Set<number>();
   const fail = (row: FeedRow, field: string, reason: string) => {
     errors.push({ rowNumber: row.rowNumber, field, reason });
@@ -171,7 +165,7 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
   }
   // Stores and products were checked above, in this transaction.
   await postMovements(ctx, movements, { field: (index) => `row ${movedRows[index]}`, trusted: true });
-  await repo.insertImportErrors(ctx.tx, ctx.tenantId, run.importId, errors);
+  await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, run.importId, errors);
   await repo.addBatchCounts(ctx.tx, run.importId, {
     processed: rows.length,
     changed,

@@ -1,6 +1,12 @@
+import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { enqueueJob } from '../../platform/events/jobs.ts';
-import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
+import {
+  pageOfImports,
+  pageOfRowErrors,
+  queueImport,
+  refuseEmptyFile,
+} from '../../platform/feeds/import-service.ts';
+import type { Page } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import * as repo from './repo.ts';
 import type { ImportError, InventoryImport } from './schemas.ts';
@@ -33,14 +39,14 @@ export async function startInventoryImport(
   source: string,
   options: { queue: boolean } = { queue: true },
 ): Promise<InventoryImport> {
-  if (!/\S/.test(source)) throw new Problem('validation_failed', 'The file is empty.');
+  refuseEmptyFile(source);
   const row = await repo.insertImport(ctx.tx, {
     tenantId: ctx.tenantId,
     source,
-    requestedBy: `${ctx.principal.kind}:${ctx.principal.id}`,
+    requestedBy: principalKey(ctx.principal),
     now: ctx.now(),
   });
-  if (options.queue) await enqueueJob(ctx.tx, IMPORT_TASK, { tenantId: ctx.tenantId, importId: row.id });
+  if (options.queue) await queueImport(ctx, IMPORT_TASK, row.id);
   return toInventoryImport(row);
 }
 
@@ -50,14 +56,8 @@ export async function getInventoryImport(ctx: Ctx, importId: string): Promise<In
   return toInventoryImport(row);
 }
 
-export async function listInventoryImports(ctx: Ctx, query: { limit: number; cursor?: string | undefined }) {
-  const key = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const before =
-    key && typeof key[0] === 'number' && typeof key[1] === 'string'
-      ? { createdAt: new Date(key[0]), id: key[1] }
-      : undefined;
-  const rows = await repo.listImportRows(ctx.tx, { before, limit: query.limit + 1 });
-  return toPage(rows, query.limit, (row) => [row.createdAt.getTime(), row.id], toInventoryImport);
+export function listInventoryImports(ctx: Ctx, query: { limit: number; cursor?: string | undefined }) {
+  return pageOfImports(query, (page) => repo.listImportRows(ctx.tx, page), toInventoryImport);
 }
 
 export async function listInventoryImportErrors(
@@ -66,16 +66,5 @@ export async function listInventoryImportErrors(
   query: { limit: number; cursor?: string | undefined },
 ): Promise<Page<ImportError>> {
   await getInventoryImport(ctx, importId);
-  const key = query.cursor ? decodeCursor(query.cursor) : undefined;
-  const after =
-    key && typeof key[0] === 'number' && typeof key[1] === 'string'
-      ? { rowNumber: key[0], field: key[1] }
-      : undefined;
-  const rows = await repo.listImportErrorRows(ctx.tx, importId, { after, limit: query.limit + 1 });
-  return toPage(
-    rows,
-    query.limit,
-    (row) => [row.rowNumber, row.field],
-    (row) => row,
-  );
+  return pageOfRowErrors(query, (page) => repo.imports.listRowErrors(ctx.tx, importId, page));
 }

@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { eachOnce, epochMillis, merchantKey } from '../../platform/http/fields.ts';
+import { epochMillis, merchantKey, productLines } from '../../platform/http/fields.ts';
 
 export const MAX_ASN_LINES = 500;
 
 const asnId = merchantKey("The merchant's own id for the advance shipping notice.");
 const productId = merchantKey("The merchant's id of the product.");
 const units = z.number().int().min(1, 'must be a whole number of units, at least 1').max(1_000_000_000);
-
-/** Lines name each product once: the quantities of one product belong on one line. */
-function linesOf<T extends z.ZodType<{ productId: string }>>(line: T) {
-  return z
-    .array(line)
-    .min(1, 'must have at least one line')
-    .max(MAX_ASN_LINES, `must not have more than ${MAX_ASN_LINES} lines`)
-    .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId'));
-}
 
 export const asnStatusSchema = z
   .enum(['open', 'partially_received', 'received', 'closed', 'cancelled'])
@@ -29,7 +20,10 @@ export const newAsnSchema = z
     storeId: merchantKey('The store the shipment is for.'),
     expectedAt: epochMillis('When the shipment is expected, in epoch milliseconds.'),
     supplier: z.string().trim().min(1).max(200).optional(),
-    lines: linesOf(z.strictObject({ productId, quantity: units.describe('Units expected.') })),
+    lines: productLines(
+      z.strictObject({ productId, quantity: units.describe('Units expected.') }),
+      MAX_ASN_LINES,
+    ),
   })
   .meta({
     id: 'NewAsn',
@@ -47,7 +41,7 @@ export const newAsnSchema = z
 
 export const asnReceiptSchema = z
   .strictObject({
-    lines: linesOf(
+    lines: productLines(
       z
         .strictObject({
           productId,
@@ -63,6 +57,7 @@ export const asnReceiptSchema = z
           path: ['damagedQuantity'],
           message: 'must not exceed quantity (the units that arrived, damaged ones included)',
         }),
+      MAX_ASN_LINES,
     ),
     allowOverReceipt: z
       .boolean()

@@ -1,7 +1,7 @@
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit, emitMany } from '../../platform/events/emit.ts';
-import { type FieldError, Problem } from '../../platform/http/problems.ts';
+import { type FieldError, Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import * as inventory from '../inventory/service.ts';
 import * as repo from './repo.ts';
 import type { Asn, AsnReceipt, AsnStatus, NewAsn } from './schemas.ts';
@@ -51,11 +51,7 @@ async function checkReferences(ctx: Ctx, input: NewAsn): Promise<void> {
       productId: line.productId,
     })),
   ]);
-  if (errors.length > 0) {
-    throw new Problem('unknown_reference', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
-      errors,
-    });
-  }
+  throwIfFieldErrors('unknown_reference', errors);
 }
 
 /** Records the ASN and expects its stock at the store, which gives back-ordered products their date. */
@@ -125,9 +121,7 @@ function checkReceipt(asnId: string, lines: repo.AsnLineRow[], receipt: AsnRecei
       });
     }
   }
-  if (errors.length > 0) {
-    throw new Problem('rule_violated', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-  }
+  throwIfFieldErrors('rule_violated', errors);
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
-import { type FieldError, Problem } from '../../platform/http/problems.ts';
+import { type FieldError, Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import * as inventory from '../inventory/service.ts';
 import * as repo from './repo.ts';
 import type { Transfer, TransferReceipt, TransferShipment } from './schemas.ts';
@@ -137,9 +137,7 @@ function receivedQuantities(
       });
     }
   }
-  if (errors.length > 0) {
-    throw new Problem('rule_violated', errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
-  }
+  throwIfFieldErrors('rule_violated', errors);
   const received = new Map(receipt.lines.map((line) => [line.productId, line.quantity]));
   return lines.map((line) => ({ ...line, receivedQuantity: received.get(line.productId) ?? 0 }));
 }

@@ -1,20 +1,11 @@
 import { z } from 'zod';
-import { eachOnce, epochMillis, merchantKey } from '../../platform/http/fields.ts';
+import { epochMillis, merchantKey, productLines } from '../../platform/http/fields.ts';
 
 export const MAX_TRANSFER_LINES = 500;
 
 const transferId = merchantKey("The merchant's own id for the transfer.");
 const productId = merchantKey("The merchant's id of the product.");
 const quantity = z.number().int().max(1_000_000_000);
-
-/** Lines name each product once: the quantities of one product belong on one line. */
-function linesOf<T extends z.ZodType<{ productId: string }>>(line: T) {
-  return z
-    .array(line)
-    .min(1, 'must have at least one line')
-    .max(MAX_TRANSFER_LINES, `must not have more than ${MAX_TRANSFER_LINES} lines`)
-    .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId'));
-}
 
 export const transferTypeSchema = z
   .enum(['store_to_store', 'return_to_vendor'])
@@ -42,8 +33,9 @@ export const newTransferSchema = z
       .max(200)
       .describe('The supplier it goes back to (return_to_vendor only).')
       .optional(),
-    lines: linesOf(
+    lines: productLines(
       z.strictObject({ productId, quantity: quantity.min(1, 'must be a whole number of units, at least 1') }),
+      MAX_TRANSFER_LINES,
     ),
     reason: z
       .string()
@@ -112,13 +104,14 @@ export const transferShipmentSchema = z
 
 export const transferReceiptSchema = z
   .strictObject({
-    lines: linesOf(
+    lines: productLines(
       z.strictObject({
         productId,
         quantity: quantity
           .min(0, 'must be a whole number of units, 0 or more')
           .describe('Units that arrived.'),
       }),
+      MAX_TRANSFER_LINES,
     ),
     allowOverReceipt: z.boolean().default(false).describe('Accept more units of a line than were shipped.'),
   })

@@ -1,7 +1,7 @@
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
-import { Problem } from '../../platform/http/problems.ts';
+import { Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import * as inventory from '../inventory/service.ts';
 import * as repo from './repo.ts';
 import type { NewTransfer, Transfer } from './schemas.ts';
@@ -19,11 +19,7 @@ async function checkReferences(ctx: Ctx, input: NewTransfer): Promise<void> {
       productId: line.productId,
     })),
   ]);
-  if (errors.length > 0) {
-    throw new Problem('unknown_reference', errors.map((e) => `${e.field}: ${e.message}`).join('; '), {
-      errors,
-    });
-  }
+  throwIfFieldErrors('unknown_reference', errors);
 }
 
 /** Records a transfer to ship later; no stock moves until it is shipped. */

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import { type AppWithMerchant, eventsFor, sampleStore } from '../../../test/helpers/app.ts';
+import { type AppWithMerchant, eventsFor } from '../../../test/helpers/app.ts';
+import { merchantApi, movementsOfDocument, seedCatalog } from '../../../test/helpers/inventory.ts';
 
 // HTTP helpers the transfer test files share.
 
@@ -11,11 +12,10 @@ type Line = { productId: string; quantity: number };
 export function transfersApi(s: AppWithMerchant) {
   const call = (method: Method, url: string, payload?: object) =>
     s.t.app.inject({ method, url, headers: s.merchant.auth, ...(payload ? { payload } : {}) });
+  const inventory = merchantApi(s);
 
   async function addStock(storeId: string, productId: string, quantity: number) {
-    const response = await call('POST', '/merchant/v1/storeproducts/inventory', {
-      inventory: [{ storeId, productId, quantity, reason: 'received' }],
-    });
+    const response = await inventory.adjustStock([{ storeId, productId, quantity, reason: 'received' }]);
     expect(response.statusCode).toBe(200);
   }
 
@@ -46,23 +46,10 @@ export function transfersApi(s: AppWithMerchant) {
     }),
 
     /** The product's stock at a store, as the availability API answers it. */
-    async stockOf(productId: string, storeId: string) {
-      const query = `productIds=${productId}&storeIds=${storeId}`;
-      const response = await call('GET', `/merchant/v1/storeproducts/inventory?${query}`);
-      expect(response.statusCode).toBe(200);
-      return response.json().data[0];
-    },
+    stockOf: (productId: string, storeId: string) => inventory.position(storeId, productId),
 
     /** The ledger movements a transfer posted, oldest first. */
-    async movementsOf(transferId: string) {
-      const { rows } = await s.t.database.pool.query(
-        `select store_id as "storeId", product_id as "productId", bucket, quantity, reason
-         from stock_movements where tenant_id = $1 and reference_type = 'transfer' and reference_id = $2
-         order by id`,
-        [s.merchant.tenant.id, transferId],
-      );
-      return rows;
-    },
+    movementsOf: (transferId: string) => movementsOfDocument(s, { type: 'transfer', id: transferId }),
 
     /** The types of the events about a transfer, sorted (events of one transaction share a time). */
     typesOf: async (subject: string) => (await eventsFor(s, subject)).map((event) => event.type).sort(),
@@ -71,17 +58,7 @@ export function transfersApi(s: AppWithMerchant) {
 
     /** Stores NYC and BOS, the products, and 10 on hand at NYC of each product in `stocked`. */
     async setup(productIds: readonly string[], stocked: readonly string[]) {
-      for (const storeId of ['NYC', 'BOS']) {
-        expect((await call('POST', '/merchant/v1/stores', sampleStore(storeId))).statusCode).toBe(201);
-      }
-      const products = productIds.map((productId) => ({
-        productId,
-        sku: `SKU-${productId}`,
-        name: `Product ${productId}`,
-      }));
-      expect((await call('POST', '/merchant/v1/products', { products })).json().summary.created).toBe(
-        products.length,
-      );
+      await seedCatalog(s, ['NYC', 'BOS'], productIds);
       for (const productId of stocked) await addStock('NYC', productId, 10);
     },
   };

@@ -72,3 +72,12 @@ export function eachOnce<T>(identify: (item: T) => string, property?: string) {
     }
   };
 }
+
+/** A document's lines: 1 to `max`, each naming its product once (a product's units go on one line). */
+export function productLines<T extends z.ZodType<{ productId: string }>>(line: T, max: number) {
+  return z
+    .array(line)
+    .min(1, 'must have at least one line')
+    .max(max, `must not have more than ${max} lines`)
+    .superRefine(eachOnce((line: { productId: string }) => line.productId, 'productId'));
+}

@@ -64,6 +64,13 @@ export class Problem extends Error {
   }
 }
 
+/** Throws a `code` problem when there are field errors, its detail listing them: `field: message; …`. */
+export function throwIfFieldErrors(code: ProblemCode, errors: FieldError[]): void {
+  if (errors.length > 0) {
+    throw new Problem(code, errors.map((e) => `${e.field}: ${e.message}`).join('; '), { errors });
+  }
+}
+
 export const problemSchema = z
   .object({
     type: z.string(),
