@@ -29,6 +29,16 @@ describe('backroom inventory verify', () => {
     expect(result.stdout).toMatch(/Inventory reconciles: \d+ balances match/);
   });
 
+  it('warns, still exiting 0, when stock lost while reserved leaves reservations that cannot be filled', async () => {
+    const lost = await api.adjustStock([{ storeId: 'NYC', productId: 'TEE', quantity: -7, reason: 'theft' }]);
+    expect(lost.statusCode).toBe(200);
+    const result = await verify();
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'Warning: NYC TEE has 2 reserved but 1 on hand; some reservations cannot be filled.',
+    );
+  });
+
   it('exits 1 and names the balances that do not match', async () => {
     await s.t.database.pool.query(
       `update stock_levels set reserved = reserved + 1 where tenant_id = $1 and product_id = 'CAP'`,

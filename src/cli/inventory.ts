@@ -29,6 +29,11 @@ export function inventoryCommands(program: Command, cli: CliContext): void {
             `  ${m.storeId} ${m.productId} reserved: balance ${m.reserved}, reservations hold ${m.heldByReservations}`,
         ),
       ];
+      for (const m of result.overcommitted.slice(0, SHOWN_MISMATCHES)) {
+        console.log(
+          `Warning: ${m.storeId} ${m.productId} has ${m.reserved} reserved but ${m.onHand} on hand; some reservations cannot be filled.`,
+        );
+      }
       if (problems.length === 0) {
         console.log(
           `Inventory reconciles: ${result.balancesChecked} balances match the ledger and reservations.`,

@@ -61,3 +61,19 @@ export async function reservationMismatches(tx: Tx): Promise<ReservationMismatch
     order by 1, 2`.execute(tx);
   return rows;
 }
+
+export interface Overcommitment {
+  storeId: string;
+  productId: string;
+  onHand: number;
+  reserved: number;
+}
+
+/** Pairs holding more for reservations than is on hand (after shrinkage or a recount found less). */
+export async function overcommitments(tx: Tx): Promise<Overcommitment[]> {
+  const { rows } = await sql<Overcommitment>`
+    select store_id as "storeId", product_id as "productId", on_hand as "onHand", reserved
+    from stock_levels where reserved > on_hand
+    order by store_id, product_id`.execute(tx);
+  return rows;
+}

@@ -3,16 +3,23 @@ import {
   balanceCount,
   type LedgerMismatch,
   ledgerMismatches,
+  type Overcommitment,
+  overcommitments,
   type ReservationMismatch,
   reservationMismatches,
 } from './verify-repo.ts';
 
-export type { LedgerMismatch, ReservationMismatch } from './verify-repo.ts';
+export type { LedgerMismatch, Overcommitment, ReservationMismatch } from './verify-repo.ts';
 
 export interface InventoryVerification {
   balancesChecked: number;
   ledgerMismatches: LedgerMismatch[];
   reservationMismatches: ReservationMismatch[];
+  /**
+   * Not a failure of the ledger: stock was lost or miscounted while reserved, so some reservations cannot be
+   * filled. Reservations alone can never cause it; the merchant should look.
+   */
+  overcommitted: Overcommitment[];
 }
 
 /**
@@ -24,5 +31,6 @@ export async function verifyInventory(ctx: Ctx): Promise<InventoryVerification> 
     balancesChecked: await balanceCount(ctx.tx),
     ledgerMismatches: await ledgerMismatches(ctx.tx),
     reservationMismatches: await reservationMismatches(ctx.tx),
+    overcommitted: await overcommitments(ctx.tx),
   };
 }
