@@ -3,7 +3,7 @@ import type { RowError } from '../../platform/feeds/import-repo.ts';
 import type { ImportProgress } from '../../platform/feeds/import-service.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import {
-  listStoreStock,
+  listStoreStockExcept,
   type MovementInput,
   postMovements,
   type StockLevel,
@@ -148,11 +148,42 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
       fail(row, 'productId', `no product has productId "${row.productId}"`);
     return !failed.has(row.rowNumber);
   });
-  const levels = await stockLevels(ctx, valid, { lock: true });
+  // Most rows of a nightly file match the stock: they are read without locking (a lock writes to every row it
+  // takes), and a change committed after that read simply comes after this feed. Pairs with no stock row yet
+  // are posted first, so their rows are created before any existing row is locked (the order every writer of
+  // stock follows); then the existing pairs that differ are locked in key order and read again, and their
+  // movements come from the locked balances.
+  const seen = await stockLevels(ctx, valid);
+  const differs = valid.filter((row) => {
+    const level = seen.get(keyOf(row));
+    return [...row.targets].some(([bucket, target]) => target !== quantityIn(level, bucket));
+  });
+  const fresh = differs.filter((row) => !seen.get(keyOf(row))?.recorded);
+  const changed = await postDifferences(ctx, run, fresh, seen);
+  const known = differs.filter((row) => seen.get(keyOf(row))?.recorded);
+  const locked = await stockLevels(ctx, known, { lock: true });
+  const changedToo = await postDifferences(ctx, run, known, locked);
+  await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, run.importId, errors);
+  await repo.addBatchCounts(ctx.tx, run.importId, {
+    processed: rows.length,
+    changed: changed + changedToo,
+    unchanged: valid.length - changed - changedToo,
+    failed: failed.size,
+    zeroed: 0,
+  });
+}
+
+/** Posts the movements that bring each row's buckets from `levels` to the file's quantities; answers how many rows changed. */
+async function postDifferences(
+  ctx: Ctx,
+  run: Run,
+  rows: readonly FeedRow[],
+  levels: Map<string, StockLevel>,
+): Promise<number> {
   const movements: MovementInput[] = [];
   const movedRows: number[] = [];
   let changed = 0;
-  for (const row of valid) {
+  for (const row of rows) {
     const level = levels.get(keyOf(row));
     const before = movements.length;
     for (const [bucket, target] of row.targets) {
@@ -163,16 +194,9 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
     }
     if (movements.length > before) changed += 1;
   }
-  // Stores and products were checked above, in this transaction.
+  // Stores and products were checked in this transaction.
   await postMovements(ctx, movements, { field: (index) => `row ${movedRows[index]}`, trusted: true });
-  await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, run.importId, errors);
-  await repo.addBatchCounts(ctx.tx, run.importId, {
-    processed: rows.length,
-    changed,
-    unchanged: valid.length - changed,
-    failed: failed.size,
-    zeroed: 0,
-  });
+  return changed;
 }
 
 function movement(
@@ -201,13 +225,15 @@ async function zeroAbsentProducts(
   run: Run,
   storeId: string,
 ): Promise<void> {
-  const listed = run.seen.get(storeId) ?? new Map();
+  const filter = { exceptProductIds: [...(run.seen.get(storeId)?.keys() ?? [])], buckets: run.buckets };
   let after: string | undefined;
   for (;;) {
     const page = await system(async (ctx) => {
-      const stock = await listStoreStock(ctx, storeId, { afterProductId: after, limit: ZERO_PAGE_ROWS });
-      const holdsStock = (level: StockLevel) => run.buckets.some((bucket) => quantityIn(level, bucket) > 0);
-      const absent = stock.filter((level) => !listed.has(level.productId) && holdsStock(level));
+      // Only rows that hold stock and that the file leaves out come back; they are locked and read again.
+      const absent = await listStoreStockExcept(ctx, storeId, filter, {
+        afterProductId: after,
+        limit: ZERO_PAGE_ROWS,
+      });
       if (absent.length > 0) {
         const locked = await stockLevels(ctx, absent, { lock: true });
         const movements = absent.flatMap((key) =>
@@ -229,7 +255,7 @@ async function zeroAbsentProducts(
           zeroed,
         });
       }
-      return { size: stock.length, last: stock.at(-1)?.productId };
+      return { size: absent.length, last: absent.at(-1)?.productId };
     });
     if (page.size < ZERO_PAGE_ROWS || !page.last) return;
     after = page.last;

@@ -15,6 +15,8 @@ export interface StockLevel {
   /** Balances of the other buckets that hold stock: damaged, in_transit, the merchant's own. */
   buckets: Record<string, number>;
   status: StockStatus;
+  /** Whether the pair has a stock row; false when the product never had stock here. */
+  recorded: boolean;
 }
 
 function toStockLevel(row: repo.LevelRow, buckets: Record<string, number>): StockLevel {
@@ -27,6 +29,7 @@ function toStockLevel(row: repo.LevelRow, buckets: Record<string, number>): Stoc
     available: availableOf(row),
     buckets,
     status: row.status,
+    recorded: true,
   };
 }
 
@@ -61,6 +64,7 @@ export async function stockLevels(
         available: 0,
         buckets: {},
         status: 'out_of_stock',
+        recorded: false,
       });
     }
   }
@@ -89,6 +93,29 @@ export async function listStoreStock(
   return withBuckets(
     ctx,
     await repo.listLevelsAtStore(ctx.tx, storeId, page.afterProductId ?? '', page.limit),
+  );
+}
+
+/**
+ * A page of the store's stock rows, in productId order, that hold stock in one of `buckets` and whose product
+ * is not listed in `exceptProductIds` (what a full feed leaves out). Read without locks.
+ */
+export async function listStoreStockExcept(
+  ctx: Ctx,
+  storeId: string,
+  filter: { exceptProductIds: readonly string[]; buckets: readonly string[] },
+  page: { afterProductId?: string | undefined; limit: number },
+): Promise<StockLevel[]> {
+  return withBuckets(
+    ctx,
+    await repo.listHeldLevelsAtStoreExcept(
+      ctx.tx,
+      storeId,
+      filter.exceptProductIds,
+      filter.buckets,
+      page.afterProductId ?? '',
+      page.limit,
+    ),
   );
 }
 

@@ -72,6 +72,32 @@ export async function listLevelsAtStore(tx: Tx, storeId: string, afterProductId:
   return rows;
 }
 
+/**
+ * The store's level rows, in productId order, that hold stock in one of these buckets and whose product is not
+ * one of `exceptProductIds`: what a full feed of the store leaves out and must set to 0.
+ */
+export async function listHeldLevelsAtStoreExcept(
+  tx: Tx,
+  storeId: string,
+  exceptProductIds: readonly string[],
+  buckets: readonly string[],
+  afterProductId: string,
+  limit: number,
+) {
+  const { rows } = await sql<LevelRow>`
+    select ${levelColumns} from stock_levels l
+    where store_id = ${storeId} and product_id > ${afterProductId}
+      and not exists (
+        select from unnest(${exceptProductIds}::text[]) as listed (product_id)
+        where listed.product_id = l.product_id)
+      and ((${buckets.includes('on_hand')}::boolean and on_hand > 0) or exists (
+        select from stock_bucket_levels b
+        where b.store_id = l.store_id and b.product_id = l.product_id and b.bucket = any(${buckets}::text[])
+          and b.quantity > 0))
+    order by product_id limit ${limit}`.execute(tx);
+  return rows;
+}
+
 export async function findLevelsOf(
   tx: Tx,
   productIds: readonly string[],

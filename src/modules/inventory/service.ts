@@ -7,6 +7,7 @@ export {
   clearInbound,
   expectInbound,
   listStoreStock,
+  listStoreStockExcept,
   lockStockLevels,
   type StockLevel,
   stockLevels,
