@@ -1,11 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMerchant,
-  eventsFor,
-  sampleStore,
-  type TestMerchant,
-  useAppWithMerchant,
-} from '../../../test/helpers/app.ts';
+import { createMerchant, eventsFor, sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
 
 const s = useAppWithMerchant();
 

@@ -175,6 +175,28 @@ describe('full inventory feed over HTTP, applied by the worker', () => {
     expect(notAnId.statusCode).toBe(400);
   });
 
+  it('pages through row errors and imports with a cursor, losing and repeating none', async () => {
+    const pages = async (url: string) => {
+      const seen: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const separator = url.includes('?') ? '&' : '?';
+        const page = await api.call('GET', `${url}${separator}limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.statusCode, page.body).toBe(200);
+        expect(page.json().data.length).toBeLessThanOrEqual(2);
+        seen.push(...page.json().data);
+        cursor = page.json().nextCursor;
+      } while (cursor);
+      return seen;
+    };
+    const all = (await api.call('GET', `${IMPORTS}/${firstImportId}/errors?limit=200`)).json().data;
+    expect(all).toHaveLength(6);
+    expect(await pages(`${IMPORTS}/${firstImportId}/errors`)).toEqual(all);
+    const imports = (await api.call('GET', `${IMPORTS}?limit=200`)).json().data;
+    expect(imports.length).toBeGreaterThanOrEqual(3);
+    expect(await pages(IMPORTS)).toEqual(imports);
+  });
+
   it('fails an import whose file cannot be read, naming why, and changes nothing', async () => {
     const before = await allMovementCount();
     const unknownColumn = await imported('storeId,productId,onhand\nNYC,TEE,1\n');
