@@ -97,13 +97,16 @@ export async function setInventory(ctx: Ctx, items: readonly SetItem[]): Promise
   const keys = sortedKeys(items);
   const current = await lockStockLevels(ctx, keys);
   const now = ctx.now();
-  for (const item of items) {
-    const { safetyStock, lowStockThreshold, outOfStockThreshold, allowBackorders } = item;
-    const settings = { safetyStock, lowStockThreshold, outOfStockThreshold, allowBackorders };
-    if (Object.values(settings).some((value) => value !== undefined)) {
-      await repo.updateLevelSettings(ctx.tx, item, settings, now);
-    }
-  }
+  await repo.updateLevelSettings(
+    ctx.tx,
+    items.flatMap((item) => {
+      const { safetyStock, lowStockThreshold, outOfStockThreshold, allowBackorders } = item;
+      const settings = { safetyStock, lowStockThreshold, outOfStockThreshold, allowBackorders };
+      const given = Object.values(settings).some((value) => value !== undefined);
+      return given ? [{ storeId: item.storeId, productId: item.productId, settings }] : [];
+    }),
+    now,
+  );
   const balanceOf = (item: SetItem) => {
     const level = current.get(keyOf(item));
     return item.bucket === 'on_hand' ? (level?.onHand ?? 0) : (level?.buckets[item.bucket] ?? 0);

@@ -87,6 +87,26 @@ describe('rules of the buckets and the catalog', () => {
   });
 });
 
+describe('location settings', () => {
+  it('keeps the settings a PUT leaves out, and null returns a threshold to the default', async () => {
+    const first = await api.setStock([
+      { storeId: 'NYC', productId: 'SOCK', safetyStock: 2, lowStockThreshold: 7, outOfStockThreshold: 1 },
+      { storeId: 'NYC', productId: 'TEE', allowBackorders: true },
+    ]);
+    expect(first.statusCode, first.body).toBe(200);
+    await api.setStock([
+      { storeId: 'NYC', productId: 'SOCK', allowBackorders: true, outOfStockThreshold: null },
+    ]);
+    expect(await api.position('NYC', 'SOCK')).toMatchObject({
+      safetyStock: 2,
+      lowStockThreshold: 7,
+      outOfStockThreshold: 0,
+      allowBackorders: true,
+    });
+    expect(await api.position('NYC', 'TEE')).toMatchObject({ allowBackorders: true, safetyStock: 0 });
+  });
+});
+
 describe('settings', () => {
   it('keeps every field of concurrent partial settings changes', async () => {
     const put = (body: object) => api.call('PUT', '/merchant/v1/ims/inventory/settings', body);

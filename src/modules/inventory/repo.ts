@@ -288,11 +288,26 @@ export interface LevelSettings {
   allowBackorders?: boolean | undefined;
 }
 
-export async function updateLevelSettings(tx: Tx, key: StockKey, settings: LevelSettings, now: Date) {
-  await tx
-    .updateTable('stockLevels')
-    .set({ ...settings, updatedAt: now })
-    .where('storeId', '=', key.storeId)
-    .where('productId', '=', key.productId)
-    .execute();
+/**
+ * Stores the safety stock, thresholds and backorder policy of many pairs in one statement. A field left out
+ * of a pair's settings keeps its value; a threshold set to null falls back to the merchant's default.
+ */
+export async function updateLevelSettings(
+  tx: Tx,
+  changes: readonly (StockKey & { settings: LevelSettings })[],
+  now: Date,
+): Promise<void> {
+  if (changes.length === 0) return;
+  const patches = changes.map(({ storeId, productId, settings }) => ({ storeId, productId, ...settings }));
+  const keep = (field: string, column: string, type: string) =>
+    sql.raw(`case when p.patch ? '${field}' then (p.patch->>'${field}')::${type} else l.${column} end`);
+  await sql`
+    update stock_levels l
+    set safety_stock = ${keep('safetyStock', 'safety_stock', 'integer')},
+      low_stock_threshold = ${keep('lowStockThreshold', 'low_stock_threshold', 'integer')},
+      out_of_stock_threshold = ${keep('outOfStockThreshold', 'out_of_stock_threshold', 'integer')},
+      allow_backorders = ${keep('allowBackorders', 'allow_backorders', 'boolean')},
+      updated_at = ${now}
+    from jsonb_array_elements(${JSON.stringify(patches)}::jsonb) as p (patch)
+    where l.store_id = p.patch->>'storeId' and l.product_id = p.patch->>'productId'`.execute(tx);
 }
