@@ -5,6 +5,7 @@ import { asSystem } from '../../platform/system-context.ts';
 import {
   listStoreStockExcept,
   type MovementInput,
+  type PostedMovement,
   postMovements,
   type StockLevel,
   stockLevels,
@@ -159,10 +160,12 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
     return [...row.targets].some(([bucket, target]) => target !== quantityIn(level, bucket));
   });
   const fresh = differs.filter((row) => !seen.get(keyOf(row))?.recorded);
-  const changed = await postDifferences(ctx, run, fresh, seen);
+  const created = await postDifferences(ctx, run, fresh, seen);
+  await correctRacedPairs(ctx, run, fresh, created.posted);
+  const changed = created.changed;
   const known = differs.filter((row) => seen.get(keyOf(row))?.recorded);
   const locked = await stockLevels(ctx, known, { lock: true });
-  const changedToo = await postDifferences(ctx, run, known, locked);
+  const changedToo = (await postDifferences(ctx, run, known, locked)).changed;
   await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, run.importId, errors);
   await repo.addBatchCounts(ctx.tx, run.importId, {
     processed: rows.length,
@@ -173,13 +176,16 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
   });
 }
 
-/** Posts the movements that bring each row's buckets from `levels` to the file's quantities; answers how many rows changed. */
+/**
+ * Posts the movements that bring each row's buckets from `levels` to the file's quantities; answers how many
+ * rows changed and the posted movements.
+ */
 async function postDifferences(
   ctx: Ctx,
   run: Run,
   rows: readonly FeedRow[],
   levels: Map<string, StockLevel>,
-): Promise<number> {
+): Promise<{ changed: number; posted: PostedMovement[] }> {
   const movements: MovementInput[] = [];
   const movedRows: number[] = [];
   let changed = 0;
@@ -195,8 +201,28 @@ async function postDifferences(
     if (movements.length > before) changed += 1;
   }
   // Stores and products were checked in this transaction.
-  await postMovements(ctx, movements, { field: (index) => `row ${movedRows[index]}`, trusted: true });
-  return changed;
+  const posted = await postMovements(ctx, movements, {
+    field: (index) => `row ${movedRows[index]}`,
+    trusted: true,
+  });
+  return { changed, posted };
+}
+
+/**
+ * A pair with no stock row when the batch read it may have been created by another writer before the feed
+ * posted to it; the feed's movement then landed on that writer's stock. Such a pair is locked by now, so a
+ * second movement brings it to the file's quantity.
+ */
+async function correctRacedPairs(ctx: Ctx, run: Run, rows: readonly FeedRow[], posted: PostedMovement[]) {
+  const targets = new Map(rows.map((row) => [keyOf(row), row.targets]));
+  const corrections = posted
+    .filter((landed) => landed.before !== 0)
+    .map((landed) => {
+      const target = targets.get(keyOf(landed))?.get(landed.bucket) ?? landed.after;
+      return movement(run, landed, landed.bucket, target - landed.after);
+    })
+    .filter((correction) => correction.quantity !== 0);
+  await postMovements(ctx, corrections, { field: (index) => `correction ${index}`, trusted: true });
 }
 
 function movement(

@@ -38,9 +38,9 @@ export interface PostOptions {
   /** Where an item sits in the request, for field errors: `body.inventory.3`. */
   field?: (index: number) => string;
   /**
-   * Movements built from a document whose stores and products were checked when it was made (a reservation,
-   * a cycle count, a transfer, a shipping notice): they are posted even for a product deleted since, whose
-   * stock is still real. Only inventory's own reservations use it to move the `reserved` bucket.
+   * Movements whose stores, products, buckets and quantities the caller has already checked (a reservation,
+   * a cycle count, a transfer, a shipping notice, a full feed): none of those checks is made again, so they are
+   * posted even for a product deleted since, whose stock is still real. Only reservations move `reserved`.
    */
   trusted?: boolean;
 }
@@ -62,9 +62,9 @@ const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Posts movements to the ledger and their balances in one go, or throws a Problem and posts none. Pairs that
  * have no level row get one first, in key order, with the balances their movements give them from zero; then
- * the other level rows are locked in key order and read. Creating before locking is the order every writer of
- * stock follows, so concurrent postings take turns per pair without deadlocking, and every balance stays the
- * running sum of its movements.
+ * the other level rows are locked in key order and read. Creating before locking, each in key order, is the
+ * rule writers of stock follow (docs/architecture.md, "Lock order"), so concurrent postings take turns per pair
+ * without deadlocking, and every balance stays the running sum of its movements.
  */
 export async function postMovements(
   ctx: Ctx,
