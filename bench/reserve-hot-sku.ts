@@ -54,7 +54,6 @@ const RESERVE_SQL = `
       safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",
       first_received_at as "firstReceivedAt", status, updated_at as "updatedAt",
-      (select reservation_ttl_seconds from inventory_settings) as "reservationTtlSeconds",
       (select s.low_stock_threshold from inventory_settings s) as "defaultLowStockThreshold",
       (select s.out_of_stock_threshold from inventory_settings s) as "defaultOutOfStockThreshold"`;
 

@@ -8,6 +8,7 @@ import {
   type PostedMovement,
   postMovements,
   type StockLevel,
+  stockKey,
   stockLevels,
 } from '../inventory/service.ts';
 import { missingProductIds } from '../products/service.ts';
@@ -115,8 +116,6 @@ async function checkStores(ctx: Ctx, run: Run, storeIds: string[]) {
   for (const storeId of unchecked) run.storeExists.set(storeId, !missing.has(storeId));
 }
 
-const keyOf = (row: { storeId: string; productId: string }) => `${row.storeId}/${row.productId}`;
-
 function quantityIn(level: StockLevel | undefined, bucket: string): number {
   if (!level) return 0;
   return bucket === 'on_hand' ? level.onHand : (level.buckets[bucket] ?? 0);
@@ -156,14 +155,14 @@ async function applyBatch(ctx: Ctx, run: Run, rows: FeedRow[]): Promise<void> {
   // movements come from the locked balances.
   const seen = await stockLevels(ctx, valid);
   const differs = valid.filter((row) => {
-    const level = seen.get(keyOf(row));
+    const level = seen.get(stockKey(row));
     return [...row.targets].some(([bucket, target]) => target !== quantityIn(level, bucket));
   });
-  const fresh = differs.filter((row) => !seen.get(keyOf(row))?.recorded);
+  const fresh = differs.filter((row) => !seen.get(stockKey(row))?.recorded);
   const created = await postDifferences(ctx, run, fresh, seen);
   await correctRacedPairs(ctx, run, fresh, created.posted);
   const changed = created.changed;
-  const known = differs.filter((row) => seen.get(keyOf(row))?.recorded);
+  const known = differs.filter((row) => seen.get(stockKey(row))?.recorded);
   const locked = await stockLevels(ctx, known, { lock: true });
   const changedToo = (await postDifferences(ctx, run, known, locked)).changed;
   await repo.imports.insertRowErrors(ctx.tx, ctx.tenantId, run.importId, errors);
@@ -190,7 +189,7 @@ async function postDifferences(
   const movedRows: number[] = [];
   let changed = 0;
   for (const row of rows) {
-    const level = levels.get(keyOf(row));
+    const level = levels.get(stockKey(row));
     const before = movements.length;
     for (const [bucket, target] of row.targets) {
       const quantity = target - quantityIn(level, bucket);
@@ -214,11 +213,11 @@ async function postDifferences(
  * second movement brings it to the file's quantity.
  */
 async function correctRacedPairs(ctx: Ctx, run: Run, rows: readonly FeedRow[], posted: PostedMovement[]) {
-  const targets = new Map(rows.map((row) => [keyOf(row), row.targets]));
+  const targets = new Map(rows.map((row) => [stockKey(row), row.targets]));
   const corrections = posted
     .filter((landed) => landed.before !== 0)
     .map((landed) => {
-      const target = targets.get(keyOf(landed))?.get(landed.bucket) ?? landed.after;
+      const target = targets.get(stockKey(landed))?.get(landed.bucket) ?? landed.after;
       return movement(run, landed, landed.bucket, target - landed.after);
     })
     .filter((correction) => correction.quantity !== 0);
@@ -264,7 +263,7 @@ async function zeroAbsentProducts(
         const locked = await stockLevels(ctx, absent, { lock: true });
         const movements = absent.flatMap((key) =>
           run.buckets
-            .map((bucket) => movement(run, key, bucket, -quantityIn(locked.get(keyOf(key)), bucket)))
+            .map((bucket) => movement(run, key, bucket, -quantityIn(locked.get(stockKey(key)), bucket)))
             .filter((entry) => entry.quantity !== 0),
         );
         // Trusted: these rows exist, and a product deleted since it was stocked still holds real stock.

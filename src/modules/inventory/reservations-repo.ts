@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { LevelRow } from './repo.ts';
-import { DEFAULT_SETTINGS, type InventorySettings } from './settings-repo.ts';
+import { DEFAULT_SETTINGS, type DefaultThresholds } from './settings-repo.ts';
 import type { StockReservationsTable } from './tables.ts';
 
 export type ReservationStatus = StockReservationsTable['status'];
@@ -29,9 +29,11 @@ export async function reserveIfAvailable(
   key: { storeId: string; productId: string },
   quantity: number,
   now: Date,
-): Promise<{ level: LevelRow; settings: InventorySettings } | undefined> {
-  // The merchant's settings come back with the row: a reservation is on the hot path of every checkout.
-  const { rows } = await sql<LevelRow & Partial<InventorySettings>>`
+): Promise<{ level: LevelRow; defaults: DefaultThresholds } | undefined> {
+  // The merchant's default thresholds come back with the row: a reservation is on the hot path of checkout.
+  const { rows } = await sql<
+    LevelRow & { defaultLowStockThreshold: number | null; defaultOutOfStockThreshold: number | null }
+  >`
     update stock_levels set reserved = reserved + ${quantity}, updated_at = ${now}
     where store_id = ${key.storeId} and product_id = ${key.productId}
       and on_hand - reserved - safety_stock >= ${quantity}
@@ -40,18 +42,16 @@ export async function reserveIfAvailable(
       safety_stock as "safetyStock", low_stock_threshold as "lowStockThreshold",
       out_of_stock_threshold as "outOfStockThreshold", allow_backorders as "allowBackorders",
       first_received_at as "firstReceivedAt", status, updated_at as "updatedAt",
-      (select reservation_ttl_seconds from inventory_settings) as "reservationTtlSeconds",
       (select s.low_stock_threshold from inventory_settings s) as "defaultLowStockThreshold",
       (select s.out_of_stock_threshold from inventory_settings s) as "defaultOutOfStockThreshold"`.execute(
     tx,
   );
-  const row = rows[0] as (LevelRow & Record<string, number | null>) | undefined;
+  const row = rows[0];
   if (!row) return undefined;
-  const { reservationTtlSeconds, defaultLowStockThreshold, defaultOutOfStockThreshold, ...level } = row;
+  const { defaultLowStockThreshold, defaultOutOfStockThreshold, ...level } = row;
   return {
-    level: level as LevelRow,
-    settings: {
-      reservationTtlSeconds: reservationTtlSeconds ?? DEFAULT_SETTINGS.reservationTtlSeconds,
+    level,
+    defaults: {
       lowStockThreshold: defaultLowStockThreshold ?? DEFAULT_SETTINGS.lowStockThreshold,
       outOfStockThreshold: defaultOutOfStockThreshold ?? DEFAULT_SETTINGS.outOfStockThreshold,
     },

@@ -14,7 +14,7 @@ import {
   reserveIfAvailable,
   updateReservation,
 } from './reservations-repo.ts';
-import { DEFAULT_SETTINGS, type InventorySettings } from './settings-repo.ts';
+import { DEFAULT_SETTINGS, type DefaultThresholds } from './settings-repo.ts';
 import { refreshStatuses } from './statuses.ts';
 
 function toReservation(row: ReservationRow, now: Date): Reservation {
@@ -69,7 +69,7 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
   }
   // Taking the stock comes last: from the first conditional update the level row stays locked until commit.
   const taken: repo.LevelRow[] = [];
-  let settings: InventorySettings = DEFAULT_SETTINGS;
+  let defaults: DefaultThresholds = DEFAULT_SETTINGS;
   for (const line of lines) {
     const reserved = await reserveIfAvailable(
       ctx.tx,
@@ -79,9 +79,9 @@ export async function reserveStock(ctx: Ctx, input: NewReservationInput): Promis
     );
     if (!reserved) throw await shortage(ctx, input);
     taken.push(reserved.level);
-    settings = reserved.settings;
+    defaults = reserved.defaults;
   }
-  await refreshStatuses(ctx, taken, settings);
+  await refreshStatuses(ctx, taken, defaults);
   return {
     reservationId,
     storeId: input.storeId,

@@ -2,6 +2,8 @@
 // stock goes through postMovements (or a reservation), never through the tables.
 
 export { adjustInventory, setInventory } from './adjustments.ts';
+/** The key of `stockLevels`' map: `storeId/productId`. */
+export { keyOf as stockKey } from './balances.ts';
 export { type MovementInput, type PostedMovement, postMovements } from './ledger.ts';
 export {
   clearInbound,

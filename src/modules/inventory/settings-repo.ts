@@ -7,6 +7,9 @@ export interface InventorySettings {
   outOfStockThreshold: number;
 }
 
+/** The thresholds a location without its own uses. */
+export type DefaultThresholds = Pick<InventorySettings, 'lowStockThreshold' | 'outOfStockThreshold'>;
+
 export const DEFAULT_SETTINGS: InventorySettings = {
   reservationTtlSeconds: 900,
   lowStockThreshold: 5,

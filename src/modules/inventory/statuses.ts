@@ -1,16 +1,15 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emitMany } from '../../platform/events/emit.ts';
+import { keyOf } from './balances.ts';
 import * as repo from './repo.ts';
-import { findSettings, type InventorySettings } from './settings-repo.ts';
+import { type DefaultThresholds, findSettings } from './settings-repo.ts';
 import { availableOf, stockStatus } from './status.ts';
 import type { StockStatus } from './tables.ts';
 
 export const STATUS_CHANGED_EVENT = 'INVENTORY_STATUS_CHANGED';
 
-const keyOf = (key: repo.StockKey) => `${key.storeId}/${key.productId}`;
-
 /** A level's thresholds, its own where set, else the merchant's defaults. */
-export function thresholdsOf(level: repo.LevelRow, settings: InventorySettings) {
+export function thresholdsOf(level: repo.LevelRow, settings: DefaultThresholds) {
   return {
     lowStockThreshold: level.lowStockThreshold ?? settings.lowStockThreshold,
     outOfStockThreshold: level.outOfStockThreshold ?? settings.outOfStockThreshold,
@@ -27,7 +26,7 @@ export interface StatusChange {
 export async function statusChanges(
   ctx: Ctx,
   levels: readonly repo.LevelRow[],
-  settings?: InventorySettings,
+  settings?: DefaultThresholds,
 ): Promise<StatusChange[]> {
   if (levels.length === 0) return [];
   const defaults = settings ?? (await findSettings(ctx.tx));
@@ -79,7 +78,7 @@ export async function announceStatusChanges(ctx: Ctx, changes: readonly StatusCh
 export async function refreshStatuses(
   ctx: Ctx,
   levels: readonly repo.LevelRow[],
-  settings?: InventorySettings,
+  settings?: DefaultThresholds,
 ): Promise<void> {
   const changes = await statusChanges(ctx, levels, settings);
   if (changes.length === 0) return;

@@ -6,8 +6,6 @@ import * as repo from './repo.ts';
 import type { Transfer, TransferReceipt, TransferShipment } from './schemas.ts';
 import { exportEndpointOf, lockTransfer, sourceOf, toTransfer } from './transfer.ts';
 
-const levelKey = (storeId: string, productId: string) => `${storeId}/${productId}`;
-
 /**
  * Refuses the shipment unless the origin has every line available (on hand − reserved − safety stock): stock
  * held for customers' orders must not leave the store. The origin's levels stay locked until the transaction
@@ -20,7 +18,7 @@ async function checkAvailable(ctx: Ctx, row: repo.TransferRow, lines: readonly r
   const levels = await inventory.lockStockLevels(ctx, keys);
   const errors: FieldError[] = [];
   for (const [index, line] of lines.entries()) {
-    const level = levels.get(levelKey(row.fromStoreId, line.productId));
+    const level = levels.get(inventory.stockKey({ storeId: row.fromStoreId, productId: line.productId }));
     const available = level?.available ?? 0;
     if (available < line.quantity) {
       errors.push({
