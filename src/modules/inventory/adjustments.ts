@@ -2,7 +2,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { emitMany } from '../../platform/events/emit.ts';
 import { type FieldError, Problem } from '../../platform/http/problems.ts';
 import { keyOf, type MovementInput, postMovements, sortedKeys } from './ledger.ts';
-import { lockStockLevels, refreshLevels, stockLevels } from './levels.ts';
+import { lockStockLevels, refreshLevels } from './levels.ts';
 import { unknownReferences } from './references.ts';
 import * as repo from './repo.ts';
 import type { AdjustItem, InventoryWriteResult, SetItem } from './schemas.ts';
@@ -116,12 +116,20 @@ export async function setInventory(ctx: Ctx, items: readonly SetItem[]): Promise
     const quantity = item.quantity === undefined ? 0 : item.quantity - before;
     return quantity === 0 ? [] : [{ index, item, movement: { ...item, quantity, reason: item.reason } }];
   });
+  // Stores, products and buckets were checked above. Posting recomputes the statuses of the pairs it moves;
+  // the others may only have had their thresholds changed.
   const posted = await postMovements(
     ctx,
     changes.map((change) => change.movement),
-    { field: (at) => itemField(changes[at]?.index ?? at) },
+    { field: (at) => itemField(changes[at]?.index ?? at), trusted: true },
   );
-  await refreshLevels(ctx, keys);
+  const statusOf = new Map(posted.map((movement) => [keyOf(movement), movement.status]));
+  for (const level of await refreshLevels(
+    ctx,
+    keys.filter((key) => !statusOf.has(keyOf(key))),
+  )) {
+    statusOf.set(keyOf(level), level.status);
+  }
   await emitMany(
     ctx,
     posted.map((movement) => ({
@@ -138,7 +146,6 @@ export async function setInventory(ctx: Ctx, items: readonly SetItem[]): Promise
       },
     })),
   );
-  const after = await stockLevels(ctx, keys);
   return {
     results: items.map((item, index) => ({
       index,
@@ -147,7 +154,7 @@ export async function setInventory(ctx: Ctx, items: readonly SetItem[]): Promise
       bucket: item.bucket,
       before: balanceOf(item),
       after: item.quantity ?? balanceOf(item),
-      status: after.get(keyOf(item))?.status ?? 'out_of_stock',
+      status: statusOf.get(keyOf(item)) ?? 'out_of_stock',
     })),
   };
 }

@@ -147,7 +147,9 @@ export async function clearInbound(ctx: Ctx, source: { type: string; id: string 
 }
 
 /** Locks the levels of these pairs and recomputes their statuses (after thresholds or inbound stock change). */
-export async function refreshLevels(ctx: Ctx, keys: readonly repo.StockKey[]): Promise<void> {
-  if (keys.length === 0) return;
-  await refreshStatuses(ctx, await repo.findLevels(ctx.tx, sortedKeys(keys), { lock: true }));
+export async function refreshLevels(ctx: Ctx, keys: readonly repo.StockKey[]): Promise<repo.LevelRow[]> {
+  if (keys.length === 0) return [];
+  const levels = await repo.findLevels(ctx.tx, sortedKeys(keys), { lock: true });
+  await refreshStatuses(ctx, levels);
+  return levels;
 }
