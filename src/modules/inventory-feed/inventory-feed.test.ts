@@ -1,7 +1,13 @@
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi, movementsOf, seedCatalog } from '../../../test/helpers/inventory.ts';
+import {
+  expectReconciled,
+  merchantApi,
+  movementsOf,
+  queueBehindLock,
+  seedCatalog,
+} from '../../../test/helpers/inventory.ts';
 import { until } from '../../../test/helpers/until.ts';
 import { createLogger } from '../../platform/observability/logger.ts';
 import { asSystem } from '../../platform/system-context.ts';
@@ -280,5 +286,37 @@ describe('runInventoryImport', () => {
       throw new Error('a finished import must not run again');
     });
     expect(await feedMovements(started.importId)).toHaveLength(rowCount + 1);
+  });
+});
+
+describe('a pair another writer creates while the feed runs', () => {
+  it("still ends at the file's quantity, the ledger explaining both writes", async () => {
+    const bos = await api.position('BOS', 'TEE');
+    const tenantId = s.merchant.tenant.id;
+    // Stock of LAMP at BOS arrives in a transaction still open when the feed reads the pair (so the feed sees
+    // none) and commits once the feed waits to create it.
+    const arrival = {
+      sql: `with level as (
+              insert into stock_levels (tenant_id, store_id, product_id, on_hand, first_received_at, status)
+              values ($1, 'BOS', 'LAMP', 3, now(), 'low_stock') returning 1
+            ), moved as (
+              insert into stock_movements (tenant_id, store_id, product_id, bucket, quantity, reason, actor,
+                occurred_at)
+              values ($1, 'BOS', 'LAMP', 'on_hand', 3, 'received', 'test', now())
+            )
+            select 1 from level`,
+      params: [tenantId],
+    };
+    const [{ result }] = await queueBehindLock(s, arrival, [
+      () => imported(['storeId,productId,onHand', `BOS,TEE,${bos.onHand}`, 'BOS,LAMP,10'].join('\n')),
+    ]);
+    expect(result.status).toBe('completed');
+    expect(await api.position('BOS', 'LAMP')).toMatchObject({ onHand: 10 });
+    expect((await movementsOf(s, 'BOS', 'LAMP')).map((m) => [m.reason, m.quantity])).toEqual([
+      ['received', 3],
+      ['feed_reconciliation', 10],
+      ['feed_reconciliation', -3],
+    ]);
+    await expectReconciled(s);
   });
 });
