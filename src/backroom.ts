@@ -57,7 +57,7 @@ export async function startBackroom(config: Config, options: StartOptions): Prom
     await migrateToLatest(database.db, database.pool);
     const tokens = new TokenService(database.db);
     await tokens.load();
-    const platform: Platform = { db: database.db, config, tokens, now: () => new Date() };
+    const platform: Platform = { db: database.db, config, tokens, now: () => new Date(), log };
     let shuttingDown = false;
     const app = options.http
       ? await buildServer(platform, { logger: log, isShuttingDown: () => shuttingDown })

@@ -23,7 +23,34 @@ const envSchema = z.object({
   BACKROOM_IDEMPOTENCY_TTL_HOURS: intFrom(24),
   BACKROOM_WORKER_CONCURRENCY: intFrom(4),
   BACKROOM_SHUTDOWN_GRACE_MS: intFrom(10_000),
+  BACKROOM_SMTP_URL: z.string().url().optional(),
+  BACKROOM_MAIL_FROM: z.string().default('Backroom <backroom@localhost>'),
+  BACKROOM_WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('0,5s,5m,30m,2h,5h,10h,10h')
+    .transform((value, context) => parseSchedule(value, context)),
+  BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES: intFrom(1_048_576),
+  BACKROOM_WORKER_LIVENESS_MS: intFrom(30_000),
 });
+
+const DURATION = /^(\d+)(ms|s|m|h)?$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
+
+/** `0,5s,5m,30m` → delays in milliseconds before each attempt. */
+function parseSchedule(value: string, context: z.RefinementCtx): number[] {
+  const delays = value.split(',').map((part) => {
+    const match = DURATION.exec(part.trim());
+    if (!match) return Number.NaN;
+    return Number(match[1]) * UNIT_MS[(match[2] ?? 'ms') as keyof typeof UNIT_MS];
+  });
+  if (delays.length === 0 || delays.some((delay) => !Number.isSafeInteger(delay))) {
+    context.addIssue({
+      code: 'custom',
+      message: 'must be a comma-separated list of delays such as 0,5s,5m,2h',
+    });
+  }
+  return delays;
+}
 
 export interface Config {
   host: string;
@@ -42,6 +69,14 @@ export interface Config {
   idempotencyTtlHours: number;
   workerConcurrency: number;
   shutdownGraceMs: number;
+  /** SMTP server for outgoing e-mail (`smtp://user:pass@host:port`); without one, e-mails are recorded as skipped. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** Delay before each webhook attempt, in milliseconds; the first is usually 0. */
+  webhookRetryScheduleMs: number[];
+  outboundMaxResponseBytes: number;
+  /** A worker process silent for this long is dead, and its running jobs are given to the living. */
+  workerLivenessMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -76,5 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     idempotencyTtlHours: e.BACKROOM_IDEMPOTENCY_TTL_HOURS,
     workerConcurrency: e.BACKROOM_WORKER_CONCURRENCY,
     shutdownGraceMs: e.BACKROOM_SHUTDOWN_GRACE_MS,
+    smtpUrl: e.BACKROOM_SMTP_URL,
+    mailFrom: e.BACKROOM_MAIL_FROM,
+    webhookRetryScheduleMs: e.BACKROOM_WEBHOOK_RETRY_SCHEDULE,
+    outboundMaxResponseBytes: e.BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES,
+    workerLivenessMs: e.BACKROOM_WORKER_LIVENESS_MS,
   };
 }

@@ -16,6 +16,7 @@ import type { Platform } from './platform/context.ts';
 import { openDatabase } from './platform/db/database.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { Problem } from './platform/http/problems.ts';
+import { createLogger } from './platform/observability/logger.ts';
 import { ensureTenant, findTenant, listTenants, parseTenantName } from './platform/tenancy/tenants.ts';
 import { buildServer } from './server.ts';
 
@@ -37,7 +38,13 @@ async function withPlatform<T>(work: (platform: Platform) => Promise<T>): Promis
   try {
     await migrateToLatest(connection.database.db, connection.database.pool);
     const tokens = new TokenService(connection.database.db);
-    return await work({ db: connection.database.db, config, tokens, now: () => new Date() });
+    return await work({
+      db: connection.database.db,
+      config,
+      tokens,
+      now: () => new Date(),
+      log: createLogger(config.logLevel),
+    });
   } finally {
     await connection.close();
   }
@@ -247,6 +254,7 @@ async function openApiDocument(): Promise<string> {
     config,
     tokens: new TokenService(database.db),
     now: () => new Date(),
+    log: createLogger('silent'),
   };
   const app = await buildServer(platform, { logger: false });
   const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;

@@ -1,5 +1,6 @@
 import { modules as allModules } from './modules/index.ts';
 import type { Platform } from './platform/context.ts';
+import { sendEmailTask } from './platform/email/outbox.ts';
 import { dispatchTask } from './platform/events/dispatch.ts';
 import type { BackroomModule, TaskDefinition } from './platform/events/registry.ts';
 import { purgeIdempotencyKeys } from './platform/http/idempotency.ts';
@@ -12,6 +13,7 @@ const platformTasks: TaskDefinition[] = [
       await purgeIdempotencyKeys(platform.db, platform.config.idempotencyTtlHours);
     },
   },
+  sendEmailTask,
 ];
 
 /** Every background task: the platform's, the event dispatcher with every module's subscribers, the modules'. */

@@ -4,6 +4,7 @@ import { ALL_SCOPES } from '../../src/platform/auth/scopes.ts';
 import { TokenService } from '../../src/platform/auth/tokens.ts';
 import type { Platform } from '../../src/platform/context.ts';
 import { openDatabase } from '../../src/platform/db/database.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
 import { ensureTenant, type Tenant } from '../../src/platform/tenancy/tenants.ts';
 import { buildServer } from '../../src/server.ts';
 
@@ -30,7 +31,13 @@ export async function startBackroom(databaseUrl: string): Promise<BenchApp> {
   try {
     const tokens = new TokenService(database.db);
     await tokens.load();
-    const platform: Platform = { db: database.db, config, tokens, now: () => new Date() };
+    const platform: Platform = {
+      db: database.db,
+      config,
+      tokens,
+      now: () => new Date(),
+      log: createLogger('silent'),
+    };
     const app = await buildServer(platform, { logger: false });
     const close = async () => {
       await app.close();

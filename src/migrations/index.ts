@@ -6,6 +6,7 @@ import * as m0004 from './0004_stock.ts';
 import * as m0005 from './0005_receiving.ts';
 import * as m0006 from './0006_cycle_counts.ts';
 import * as m0007 from './0007_inventory_feeds.ts';
+import * as m0008 from './0008_integrations.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005_receiving': m0005,
   '0006_cycle_counts': m0006,
   '0007_inventory_feeds': m0007,
+  '0008_integrations': m0008,
 };

@@ -1,3 +1,4 @@
+import { AfterTransaction } from './after-transaction.ts';
 import type { Ctx, Platform } from './context.ts';
 import { inTenantTransaction } from './db/tenant-transaction.ts';
 
@@ -9,6 +10,7 @@ export function asSystem<T>(
   work: (ctx: Ctx) => Promise<T>,
   requestId = `${actor}:${Date.now()}`,
 ): Promise<T> {
+  const after = new AfterTransaction();
   return inTenantTransaction(platform.db, tenantId, (tx) =>
     work({
       tenantId,
@@ -16,6 +18,8 @@ export function asSystem<T>(
       tx,
       requestId,
       now: platform.now,
+      platform,
+      afterTransaction: after.add,
     }),
-  );
+  ).finally(() => after.run(platform.log));
 }

@@ -10,6 +10,7 @@ import { ALL_SCOPES } from '../../src/platform/auth/scopes.ts';
 import { TokenService } from '../../src/platform/auth/tokens.ts';
 import type { Platform } from '../../src/platform/context.ts';
 import { type DatabaseHandle, openDatabase } from '../../src/platform/db/database.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
 import { ensureTenant, type Tenant } from '../../src/platform/tenancy/tenants.ts';
 import { buildServer, type ServerOptions } from '../../src/server.ts';
 import { createTestDatabase } from './database.ts';
@@ -36,7 +37,13 @@ export async function startTestApp(
   const database = openDatabase(databaseUrl, 10);
   const tokens = new TokenService(database.db);
   await tokens.load();
-  const platform: Platform = { db: database.db, config, tokens, now: () => new Date() };
+  const platform: Platform = {
+    db: database.db,
+    config,
+    tokens,
+    now: () => new Date(),
+    log: createLogger(config.logLevel),
+  };
   const app = await buildServer(platform, { logger: false, ...options.server });
   return {
     app,

@@ -1,4 +1,10 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type {
+  ConnectorCallsTable,
+  ConnectorsTable,
+  IntegrationSettingsTable,
+  WebhookDeliveriesTable,
+} from '../../integrations/tables.ts';
 import type { AssociatesTable } from '../../modules/associates/repo.ts';
 import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
 import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
@@ -20,6 +26,8 @@ import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { AsnLinesTable, AsnsTable } from '../../modules/receiving/repo.ts';
 import type { StoresTable } from '../../modules/stores/repo.ts';
 import type { StockTransferLinesTable, StockTransfersTable } from '../../modules/transfers/repo.ts';
+import type { EmailOutboxTable } from '../email/table.ts';
+import type { WorkerProcessesTable } from '../jobs/table.ts';
 
 /** A timestamptz column: read as Date, written as Date or left to its default. */
 export type Timestamp = ColumnType<Date, Date | undefined, Date>;
@@ -146,4 +154,10 @@ export interface Database {
   asnLines: AsnLinesTable;
   stockTransfers: StockTransfersTable;
   stockTransferLines: StockTransferLinesTable;
+  connectors: ConnectorsTable;
+  integrationSettings: IntegrationSettingsTable;
+  webhookDeliveries: WebhookDeliveriesTable;
+  connectorCalls: ConnectorCallsTable;
+  emailOutbox: EmailOutboxTable;
+  workerProcesses: WorkerProcessesTable;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { AfterTransaction } from '../after-transaction.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { principalKey } from '../auth/tokens.ts';
@@ -97,6 +98,7 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
         baseUrl: platform.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`,
       } as RouteInput<B, Q, P>;
       const idempotencyKey = isPost ? request.headers['idempotency-key'] : undefined;
+      const after = new AfterTransaction();
       const result = await inTenantTransaction(
         platform.db,
         principal.tenantId,
@@ -107,6 +109,8 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
             tx,
             requestId: request.id,
             now: platform.now,
+            platform,
+            afterTransaction: after.add,
           };
           const execute = async () => ({ status, body: await route.handler(ctx, input) });
           if (typeof idempotencyKey !== 'string') return { ...(await execute()), replayed: false };
@@ -120,7 +124,7 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
           return runIdempotently(tx, scope, execute);
         },
         { statementTimeoutMs: platform.config.statementTimeoutMs },
-      );
+      ).finally(() => after.run(request.log));
       if (result.replayed) reply.header('idempotent-replayed', 'true');
       return reply.code(result.status).send(result.body);
     },

@@ -1,0 +1,109 @@
+import { sql } from 'kysely';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Config } from '../../config.ts';
+import type { Ctx, Platform } from '../context.ts';
+import type { TaskDefinition } from '../events/registry.ts';
+import { asSystem } from '../system-context.ts';
+
+export const SEND_EMAIL_TASK = 'email.send';
+const MAX_ATTEMPTS = 5;
+
+export interface Email {
+  /** What the e-mail is for: `connector_alert`, `connector_disabled`, `notification`, … */
+  purpose: string;
+  to: readonly string[];
+  subject: string;
+  text: string;
+}
+
+/** Records an e-mail and enqueues its sending in the caller's transaction: it goes out only if that commits. */
+export async function queueEmail(ctx: Ctx, email: Email): Promise<string> {
+  const { rows } = await sql<{ id: string }>`
+    with queued as (
+      insert into email_outbox (tenant_id, purpose, recipients, subject, text_body)
+      values (${ctx.tenantId}, ${email.purpose}, ${[...email.to]}, ${email.subject}, ${email.text})
+      returning id
+    )
+    select queued.id, backroom_private.enqueue_job(${SEND_EMAIL_TASK},
+      json_build_object('tenantId', ${ctx.tenantId}::text, 'emailId', queued.id), ${MAX_ATTEMPTS})
+    from queued`.execute(ctx.tx);
+  const id = rows[0]?.id;
+  if (!id) throw new Error('e-mail was not queued');
+  return id;
+}
+
+export type EmailState = {
+  status: 'queued' | 'sent' | 'failed' | 'skipped';
+  error: string | null;
+  sentAt: Date | null;
+};
+
+export async function emailState(ctx: Ctx, emailId: string): Promise<EmailState | undefined> {
+  return ctx.tx
+    .selectFrom('emailOutbox')
+    .select(['status', 'lastError as error', 'sentAt'])
+    .where('id', '=', emailId)
+    .executeTakeFirst();
+}
+
+let transport: { url: string; transporter: Transporter } | undefined;
+
+function transporterFor(config: Config): Transporter | undefined {
+  if (!config.smtpUrl) return undefined;
+  if (transport?.url !== config.smtpUrl) {
+    transport = { url: config.smtpUrl, transporter: nodemailer.createTransport(config.smtpUrl) };
+  }
+  return transport.transporter;
+}
+
+/**
+ * Sends one queued e-mail over SMTP, outside any transaction. A failure is recorded and thrown so the job
+ * queue retries it; after the last attempt the e-mail is marked failed. Without an SMTP server configured
+ * the e-mail is marked skipped, with the reason.
+ */
+export const sendEmailTask: TaskDefinition = {
+  name: SEND_EMAIL_TASK,
+  async run(platform: Platform, payload: unknown) {
+    const { tenantId, emailId } = payload as { tenantId: string; emailId: string };
+    const email = await asSystem(platform, tenantId, SEND_EMAIL_TASK, (ctx) =>
+      ctx.tx
+        .selectFrom('emailOutbox')
+        .select(['recipients', 'subject', 'textBody', 'status', 'attempts'])
+        .where('id', '=', emailId)
+        .executeTakeFirst(),
+    );
+    if (!email || email.status !== 'queued') return;
+    const update = (values: Record<string, unknown>) =>
+      asSystem(platform, tenantId, SEND_EMAIL_TASK, (ctx) =>
+        ctx.tx.updateTable('emailOutbox').set(values).where('id', '=', emailId).execute(),
+      );
+    const transporter = transporterFor(platform.config);
+    if (!transporter) {
+      await update({ status: 'skipped', lastError: 'No SMTP server is configured (BACKROOM_SMTP_URL).' });
+      return;
+    }
+    try {
+      const info = await transporter.sendMail({
+        from: platform.config.mailFrom,
+        to: email.recipients,
+        subject: email.subject,
+        text: email.textBody,
+      });
+      await update({
+        status: 'sent',
+        sentAt: platform.now(),
+        messageId: info.messageId,
+        attempts: email.attempts + 1,
+      });
+    } catch (error) {
+      const attempts = email.attempts + 1;
+      const message = error instanceof Error ? error.message : String(error);
+      await update({
+        attempts,
+        lastError: message,
+        ...(attempts >= MAX_ATTEMPTS ? { status: 'failed' } : {}),
+      });
+      if (attempts < MAX_ATTEMPTS) throw error;
+    }
+  },
+};
