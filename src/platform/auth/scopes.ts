@@ -12,6 +12,11 @@ export const SCOPES = {
   'associates:write': 'Create, change and deactivate store associates',
   'users:read': 'Read console users',
   'users:write': 'Create, change and delete console users',
+  'integrations:read': 'Read custom connectors, their health, webhook deliveries and integration settings',
+  'integrations:write':
+    'Create, change and delete custom connectors; repost webhook events; change integration settings',
+  'notifications:read': 'Read notifications, their delivery status and device installations',
+  'notifications:write': 'Send notifications and register device installations',
 } as const;
 
 export type Scope = keyof typeof SCOPES;
@@ -36,6 +41,8 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'inventory:write',
     'associates:read',
     'associates:write',
+    'notifications:read',
+    'notifications:write',
   ],
   associate: ['stores:read', 'catalog:read', 'inventory:read', 'associates:read'],
 };

@@ -72,7 +72,7 @@ export const sendEmailTask: TaskDefinition = {
         .where('id', '=', emailId)
         .executeTakeFirst(),
     );
-    if (!email || email.status !== 'queued') return;
+    if (email?.status !== 'queued') return; // sent, skipped or failed already: nothing to do
     const update = (values: Record<string, unknown>) =>
       asSystem(platform, tenantId, SEND_EMAIL_TASK, (ctx) =>
         ctx.tx.updateTable('emailOutbox').set(values).where('id', '=', emailId).execute(),

@@ -1,0 +1,81 @@
+import type { Selectable } from 'kysely';
+import type { Ctx } from '../../platform/context.ts';
+import type { ConnectorsTable } from '../tables.ts';
+
+export type Connector = Selectable<ConnectorsTable>;
+
+export interface IntegrationSettings {
+  alertEmail: string | null;
+  alertWindowMinutes: number;
+  disableAfterMinutes: number;
+  allowedNetworks: string[];
+}
+
+export const DEFAULT_INTEGRATION_SETTINGS: IntegrationSettings = {
+  alertEmail: null,
+  alertWindowMinutes: 60,
+  disableAfterMinutes: 7200,
+  allowedNetworks: [],
+};
+
+/** The tenant's integration settings, or the defaults when it has never set them. */
+export async function integrationSettings(ctx: Ctx): Promise<IntegrationSettings> {
+  const row = await ctx.tx
+    .selectFrom('integrationSettings')
+    .select(['alertEmail', 'alertWindowMinutes', 'disableAfterMinutes', 'allowedNetworks'])
+    .executeTakeFirst();
+  return row ?? DEFAULT_INTEGRATION_SETTINGS;
+}
+
+/** Enabled webhook connectors of the given endpoints that subscribe to `eventType` (no list = every event). */
+export async function webhookConnectorsFor(
+  ctx: Ctx,
+  endpointNames: readonly string[],
+  eventType: string,
+): Promise<Connector[]> {
+  if (endpointNames.length === 0) return [];
+  const connectors = await ctx.tx
+    .selectFrom('connectors')
+    .selectAll()
+    .where('type', '=', 'WEBHOOK')
+    .where('enabled', '=', true)
+    .where('endpointName', 'in', [...endpointNames])
+    .execute();
+  return connectors.filter((c) => c.events.length === 0 || c.events.includes(eventType));
+}
+
+/** The enabled SPI connector of an endpoint, if the merchant has configured one. */
+export async function spiConnectorFor(ctx: Ctx, endpointName: string): Promise<Connector | undefined> {
+  return ctx.tx
+    .selectFrom('connectors')
+    .selectAll()
+    .where('type', '=', 'SPI')
+    .where('enabled', '=', true)
+    .where('endpointName', '=', endpointName)
+    .executeTakeFirst();
+}
+
+export async function connectorById(ctx: Ctx, id: string): Promise<Connector | undefined> {
+  return ctx.tx.selectFrom('connectors').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The secrets a request is signed with: the current one, and the previous one until it expires. */
+export function signingSecrets(connector: Connector, now: Date): string[] {
+  const previousValid =
+    connector.previousSigningSecret &&
+    connector.previousSecretExpiresAt &&
+    connector.previousSecretExpiresAt.getTime() > now.getTime();
+  return previousValid
+    ? [connector.signingSecret, connector.previousSigningSecret as string]
+    : [connector.signingSecret];
+}
+
+/** Values that must never appear in a record or log: the API key, signing secrets and header values. */
+export function connectorSecrets(connector: Connector): string[] {
+  return [
+    connector.apiKey,
+    connector.signingSecret,
+    connector.previousSigningSecret,
+    ...Object.values(connector.headers),
+  ].filter((value): value is string => typeof value === 'string' && value.length > 0);
+}
