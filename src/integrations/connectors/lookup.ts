@@ -1,8 +1,23 @@
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
+import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { ConnectorsTable } from '../tables.ts';
 
 export type Connector = Selectable<ConnectorsTable>;
+
+/**
+ * Connector rows with their headers read as text: the camel-casing of column names would otherwise rename
+ * header names inside the jsonb (`X_Client_Id` would come back as `XClientId`).
+ */
+export function selectConnectors(tx: Tx) {
+  return tx.selectFrom('connectors').selectAll().select(sql<string>`headers::text`.as('headersText'));
+}
+
+/** A row of `selectConnectors` as a Connector, its headers exactly as stored. */
+export function toConnector<R extends Connector & { headersText: string }>(row: R): Connector {
+  const { headersText, ...connector } = row;
+  return { ...connector, headers: JSON.parse(headersText) as Record<string, string> };
+}
 
 export interface IntegrationSettings {
   alertEmail: string | null;
@@ -34,29 +49,27 @@ export async function webhookConnectorsFor(
   eventType: string,
 ): Promise<Connector[]> {
   if (endpointNames.length === 0) return [];
-  const connectors = await ctx.tx
-    .selectFrom('connectors')
-    .selectAll()
+  const rows = await selectConnectors(ctx.tx)
     .where('type', '=', 'WEBHOOK')
     .where('enabled', '=', true)
     .where('endpointName', 'in', [...endpointNames])
     .execute();
-  return connectors.filter((c) => c.events.length === 0 || c.events.includes(eventType));
+  return rows.map(toConnector).filter((c) => c.events.length === 0 || c.events.includes(eventType));
 }
 
 /** The enabled SPI connector of an endpoint, if the merchant has configured one. */
 export async function spiConnectorFor(ctx: Ctx, endpointName: string): Promise<Connector | undefined> {
-  return ctx.tx
-    .selectFrom('connectors')
-    .selectAll()
+  const row = await selectConnectors(ctx.tx)
     .where('type', '=', 'SPI')
     .where('enabled', '=', true)
     .where('endpointName', '=', endpointName)
     .executeTakeFirst();
+  return row && toConnector(row);
 }
 
 export async function connectorById(ctx: Ctx, id: string): Promise<Connector | undefined> {
-  return ctx.tx.selectFrom('connectors').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await selectConnectors(ctx.tx).where('id', '=', id).executeTakeFirst();
+  return row && toConnector(row);
 }
 
 /** The secrets a request is signed with: the current one, and the previous one until it expires. */
