@@ -1,0 +1,11 @@
+import type { BackroomModule } from '../../platform/events/registry.ts';
+import { deliverTask } from './deliver.ts';
+import { webhookEventRoutes } from './events-routes.ts';
+import { webhookFanOut } from './fan-out.ts';
+
+export const webhooksModule: BackroomModule = {
+  name: 'webhooks',
+  routes: webhookEventRoutes,
+  tasks: [deliverTask],
+  subscribers: [webhookFanOut],
+};
