@@ -1,6 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+/**
+ * Metrics of work that belongs to the process rather than to one app (outbound connector calls, which workers
+ * make too). Every app's /metrics serves them after its own.
+ */
+export const processMetrics = new Registry();
+
 /** Prometheus metrics of one server process, in a registry of its own so several apps can share a process. */
 export function installMetrics(app: FastifyInstance): Registry {
   const registry = new Registry();
@@ -22,8 +28,9 @@ export function installMetrics(app: FastifyInstance): Registry {
       reply.elapsedTime / 1000,
     );
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
-  );
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+    const texts = await Promise.all([registry.metrics(), processMetrics.metrics()]);
+    return reply.type(registry.contentType).send(texts.join(''));
+  });
   return registry;
 }

@@ -1,0 +1,180 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/tenant-transaction.ts';
+import type { CallFailure } from '../tables.ts';
+
+export interface NewCallRecord {
+  tenantId: string;
+  connectorId: string;
+  deliveryId: string | null;
+  kind: 'webhook' | 'spi';
+  startedAt: Date;
+  latencyMs: number;
+  statusCode: number | null;
+  outcome: 'succeeded' | 'failed';
+  failure: CallFailure | null;
+  error: string | null;
+  responseExcerpt: string | null;
+  reposted: boolean;
+}
+
+export async function insertCall(tx: Tx, call: NewCallRecord): Promise<void> {
+  await tx.insertInto('connectorCalls').values(call).execute();
+}
+
+/** Ends the connector's run of failures, if it had one. Writes (and locks) nothing when it had none. */
+export async function markSucceeded(tx: Tx, connectorId: string): Promise<void> {
+  await tx
+    .updateTable('connectors')
+    .set({ failingSince: null })
+    .where('id', '=', connectorId)
+    .where('failingSince', 'is not', null)
+    .execute();
+}
+
+export interface FailureState {
+  failingSince: Date;
+  enabled: boolean;
+}
+
+/** Starts or continues the connector's run of failures; undefined if the connector is gone. */
+export async function markFailed(tx: Tx, connectorId: string, at: Date): Promise<FailureState | undefined> {
+  const row = await tx
+    .updateTable('connectors')
+    .set({
+      failingSince: sql<Date>`coalesce(failing_since, ${at})`,
+      lastFailureAt: sql<Date>`greatest(last_failure_at, ${at})`,
+    })
+    .where('id', '=', connectorId)
+    .returning(['failingSince', 'enabled'])
+    .executeTakeFirst();
+  return row?.failingSince ? { failingSince: row.failingSince, enabled: row.enabled } : undefined;
+}
+
+/**
+ * Takes the connector's alert slot if no alert went out since `windowStart`: one conditional update, so of
+ * concurrent failures exactly one wins (the others re-check the row after the winner commits).
+ */
+export async function claimAlert(
+  tx: Tx,
+  connectorId: string,
+  now: Date,
+  windowStart: Date,
+): Promise<boolean> {
+  const row = await tx
+    .updateTable('connectors')
+    .set({ lastAlertAt: now })
+    .where('id', '=', connectorId)
+    .where((eb) => eb.or([eb('lastAlertAt', 'is', null), eb('lastAlertAt', '<=', windowStart)]))
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Disables the connector unless it is disabled already; true when this call disabled it. */
+export async function disableConnector(
+  tx: Tx,
+  connectorId: string,
+  now: Date,
+  reason: string,
+): Promise<boolean> {
+  const row = await tx
+    .updateTable('connectors')
+    .set({ enabled: false, disabledAt: now, disabledReason: reason, updatedAt: now })
+    .where('id', '=', connectorId)
+    .where('enabled', '=', true)
+    .returning('id')
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Failed calls (refusals by an open circuit aside) since `since`. */
+export async function countFailuresSince(tx: Tx, connectorId: string, since: Date): Promise<number> {
+  const row = await tx
+    .selectFrom('connectorCalls')
+    .select((eb) => eb.fn.countAll<number>().as('failures'))
+    .where('connectorId', '=', connectorId)
+    .where('startedAt', '>=', since)
+    .where('outcome', '=', 'failed')
+    .where((eb) => eb('failure', 'is distinct from', 'circuit_open'))
+    .executeTakeFirstOrThrow();
+  return Number(row.failures);
+}
+
+export interface MerchantContact {
+  merchantId: string;
+  environment: string;
+  supportEmail: string | null;
+}
+
+/** The merchant and environment of the current tenant, with its support address (merchants is readable). */
+export async function merchantContact(tx: Tx, tenantId: string): Promise<MerchantContact | undefined> {
+  return tx
+    .selectFrom('tenants')
+    .innerJoin('merchants', 'merchants.id', 'tenants.merchantId')
+    .select(['tenants.merchantId', 'tenants.environment', 'merchants.supportEmail'])
+    .where('tenants.id', '=', tenantId)
+    .executeTakeFirst();
+}
+
+export interface CallStats {
+  calls: number;
+  succeeded: number;
+  failed: number;
+  p50LatencyMs: number | null;
+  p95LatencyMs: number | null;
+}
+
+/** Counts and latency percentiles of a connector's calls since `since`; refusals take no time, so no latency. */
+export async function callStats(tx: Tx, connectorId: string, since: Date): Promise<CallStats> {
+  const { rows } = await sql<CallStats>`
+    select count(*)::int as calls,
+      count(*) filter (where outcome = 'succeeded')::int as succeeded,
+      count(*) filter (where outcome = 'failed')::int as failed,
+      percentile_cont(0.5) within group (order by latency_ms)
+        filter (where failure is distinct from 'circuit_open') as "p50LatencyMs",
+      percentile_cont(0.95) within group (order by latency_ms)
+        filter (where failure is distinct from 'circuit_open') as "p95LatencyMs"
+    from connector_calls
+    where connector_id = ${connectorId} and started_at >= ${since}`.execute(tx);
+  return rows[0] as CallStats;
+}
+
+export interface LastError {
+  startedAt: Date;
+  statusCode: number | null;
+  failure: CallFailure | null;
+  error: string | null;
+}
+
+/**
+ * The latest failed call, looked for no later than the connector's last failure: the search starts at that
+ * row of the index instead of walking back through every success after it.
+ */
+export async function lastError(
+  tx: Tx,
+  connectorId: string,
+  lastFailureAt: Date,
+): Promise<LastError | undefined> {
+  return tx
+    .selectFrom('connectorCalls')
+    .select(['startedAt', 'statusCode', 'failure', 'error'])
+    .where('connectorId', '=', connectorId)
+    .where('startedAt', '<=', lastFailureAt)
+    .where('outcome', '=', 'failed')
+    .where((eb) => eb('failure', 'is distinct from', 'circuit_open'))
+    .orderBy('startedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+export async function lastSuccessAt(tx: Tx, connectorId: string): Promise<Date | undefined> {
+  const row = await tx
+    .selectFrom('connectorCalls')
+    .select('startedAt')
+    .where('connectorId', '=', connectorId)
+    .where('outcome', '=', 'succeeded')
+    .orderBy('startedAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.startedAt;
+}
