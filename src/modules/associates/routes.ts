@@ -8,11 +8,14 @@ import {
   associateParams,
   associateSchema,
   associateUpdateSchema,
+  employeeVerdictSchema,
   newAssociateSchema,
   pinVerdictSchema,
+  verifyEmployeeBody,
   verifyPinBody,
 } from './schemas.ts';
 import * as associates from './service.ts';
+import { verifyEmployee } from './verify-employee.ts';
 
 const tags = ['Associates'];
 
@@ -90,5 +93,19 @@ export function associateRoutes(app: FastifyInstance, platform: Platform): void 
     body: verifyPinBody,
     response: pinVerdictSchema,
     handler: (ctx, { params, body }) => associates.verifyAssociatePin(ctx, params.associateId, body.pin),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'POST',
+    url: '/merchant/v1/associates/verify',
+    scope: 'associates:read',
+    tags,
+    summary: 'Verify that someone is a current employee',
+    description:
+      "For employee discounts at the register. The merchant's VERIFY_EMPLOYEE SPI answers when one is " +
+      "configured; otherwise, or when it fails or times out, Backroom's own associates decide: an active " +
+      'associate, who works in `storeId` when one is given. `source` says which.',
+    body: verifyEmployeeBody,
+    response: employeeVerdictSchema,
+    handler: (ctx, { body }) => verifyEmployee(ctx, body),
   });
 }

@@ -119,11 +119,37 @@ export const pinVerdictSchema = z
   })
   .meta({ id: 'PinVerdict', example: { associateId: 'A-1001', valid: true } });
 
+export const verifyEmployeeBody = z
+  .strictObject({
+    associateId: associateIdSchema,
+    storeId: storeIdSchema.optional().describe('When given, the associate must work in this store.'),
+  })
+  .meta({ id: 'EmployeeCheck', example: { associateId: 'A-1001', storeId: 'NYC-01' } });
+
+export const employeeVerdictSchema = z
+  .object({
+    verified: z.boolean().describe('Whether the associate is a current employee (of the store, when given).'),
+    associateId: associateIdSchema,
+    name: z.string().optional().describe("The employee's name, when verified."),
+    source: z
+      .enum(['spi', 'builtin'])
+      .describe(
+        "Who decided: the merchant's VERIFY_EMPLOYEE SPI, or Backroom's own associates (no SPI configured, " +
+          'or it failed).',
+      ),
+  })
+  .meta({
+    id: 'EmployeeVerdict',
+    example: { verified: true, associateId: 'A-1001', name: 'Dana Reyes', source: 'spi' },
+  });
+
 export type NewAssociate = z.output<typeof newAssociateSchema>;
 export type AssociateUpdate = z.output<typeof associateUpdateSchema>;
 export type Associate = z.output<typeof associateSchema>;
 export type AssociateListQuery = z.output<typeof associateListQuery>;
 export type PinVerdict = z.output<typeof pinVerdictSchema>;
+export type EmployeeCheck = z.output<typeof verifyEmployeeBody>;
+export type EmployeeVerdict = z.output<typeof employeeVerdictSchema>;
 
 function exampleAssociate() {
   return {

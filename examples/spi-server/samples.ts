@@ -1,0 +1,130 @@
+/**
+ * Sample answers of a merchant's SPI: replace the data and rules here with calls to your own systems. Each
+ * handler returns the JSON to answer with a 200, or throws BadRequest for a request it cannot read. A 200
+ * with `errorCode`/`errorMessage` is how an SPI says "no" (unknown customer, invalid cart); fields with no
+ * value are left out of an answer, never sent as null.
+ */
+
+export class BadRequest extends Error {}
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function field<T>(value: unknown, name: string, check: (v: unknown) => v is T, expected: string): T {
+  if (!check(value)) throw new BadRequest(`${name} must be ${expected}.`);
+  return value;
+}
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
+const isOptionalString = (v: unknown): v is string | undefined => v === undefined || isString(v);
+
+const notFound = (errorCode: string, errorMessage: string) => ({ errorCode, errorMessage });
+
+// --- TAX_SERVICE: POST /1.0/taxEngine/calculateTax --------------------------------------------------------
+
+/** Tax rates in millionths (88_750 = 8.875 %): a postal code's own rate first, then its region's. */
+const RATES_BY_POSTAL_CODE: Record<string, number> = { '10001': 88_750, '94103': 86_250 };
+const RATES_BY_REGION: Record<string, number> = { NY: 40_000, CA: 72_500, TX: 62_500 };
+
+/**
+ * `{ currency, shipTo: { postalCode, region?, country? }, lines: [{ lineId, amount }] }`, amounts in integer
+ * minor units → each line's tax and the total, in minor units too, rounded half up per line.
+ */
+export function calculateTax(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const shipTo = field(request.shipTo, 'shipTo', isObject, 'an object');
+  const postalCode = field(shipTo.postalCode, 'shipTo.postalCode', isString, 'a string');
+  const region = field(shipTo.region, 'shipTo.region', isOptionalString, 'a string');
+  const lines = field(request.lines, 'lines', isArray, 'an array');
+  const rate = RATES_BY_POSTAL_CODE[postalCode] ?? (region ? RATES_BY_REGION[region] : undefined) ?? 0;
+  const taxed = lines.map((value, index) => {
+    const line = field(value, `lines[${index}]`, isObject, 'an object');
+    const lineId = field(line.lineId, `lines[${index}].lineId`, isString, 'a string');
+    const amount = field(line.amount, `lines[${index}].amount`, isCount, 'a whole number of minor units');
+    return { lineId, taxAmount: Math.floor((amount * rate + 500_000) / 1_000_000), rate: rate / 1_000_000 };
+  });
+  return {
+    ...(typeof request.currency === 'string' ? { currency: request.currency } : {}),
+    lines: taxed,
+    totalTax: taxed.reduce((sum, line) => sum + line.taxAmount, 0),
+  };
+}
+
+// --- CART_VALIDATION: POST /1.0/sa/cartValidation ---------------------------------------------------------
+
+const BLOCKED_PRODUCTS = new Set(['P-RECALLED']);
+const MAX_QUANTITY_PER_PRODUCT = 10;
+
+/** `{ cartId?, storeId?, items: [{ productId, quantity }] }` → `{ valid: true }`, or the broken rule. */
+export function validateCart(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const items = field(request.items, 'items', isArray, 'an array');
+  const quantities = new Map<string, number>();
+  items.forEach((value, index) => {
+    const item = field(value, `items[${index}]`, isObject, 'an object');
+    const productId = field(item.productId, `items[${index}].productId`, isString, 'a string');
+    const quantity = field(item.quantity, `items[${index}].quantity`, isCount, 'a whole number');
+    quantities.set(productId, (quantities.get(productId) ?? 0) + quantity);
+  });
+  for (const [productId, quantity] of quantities) {
+    if (BLOCKED_PRODUCTS.has(productId)) {
+      return { errorCode: 'PRODUCT_BLOCKED', errorMessage: `Product ${productId} cannot be sold.` };
+    }
+    if (quantity > MAX_QUANTITY_PER_PRODUCT) {
+      return {
+        errorCode: 'QUANTITY_LIMIT',
+        errorMessage: `At most ${MAX_QUANTITY_PER_PRODUCT} of product ${productId} per cart.`,
+      };
+    }
+  }
+  return { ...(isString(request.cartId) ? { cartId: request.cartId } : {}), valid: true };
+}
+
+// --- GET_CUSTOMER / SEARCH_CUSTOMERS: GET /1.0/sa/customers/{customerId}, GET /1.0/sa/customers?email= --
+
+const CUSTOMERS: Json[] = [
+  {
+    customerId: 'C-1001',
+    firstName: 'Ana',
+    lastName: 'Silva',
+    email: 'ana.silva@example.com',
+    phone: '+12125550100',
+    loyaltyProfile: { tier: 'gold', points: 1200 },
+  },
+  // No phone and no loyalty profile: the fields are left out, not null.
+  { customerId: 'C-1002', firstName: 'Lee', lastName: 'Park', email: 'lee.park@example.com' },
+];
+
+export function getCustomer(customerId: string): Json {
+  return (
+    CUSTOMERS.find((customer) => customer.customerId === customerId) ??
+    notFound('CUSTOMER_NOT_FOUND', `No customer has id ${customerId}.`)
+  );
+}
+
+export function searchCustomers(query: URLSearchParams): Json {
+  const email = field(query.get('email') ?? undefined, 'The email query parameter', isString, 'given');
+  const wanted = email.toLowerCase();
+  return { customers: CUSTOMERS.filter((customer) => String(customer.email).toLowerCase() === wanted) };
+}
+
+// --- VERIFY_EMPLOYEE: POST /1.0/sa/employee/verification ---------------------------------------------------
+
+const EMPLOYEES = [
+  { associateId: 'A-1001', name: 'Dana Reyes', storeIds: ['NYC-01', 'NYC-02'], active: true },
+  { associateId: 'A-1002', name: 'Sam Ortiz', storeIds: ['NYC-01'], active: false },
+];
+
+/** `{ associateId, storeId? }` → `{ verified, name? }`; an unknown associate is an error answer. */
+export function verifyEmployee(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const associateId = field(request.associateId, 'associateId', isString, 'a string');
+  const storeId = field(request.storeId, 'storeId', isOptionalString, 'a string');
+  const employee = EMPLOYEES.find((candidate) => candidate.associateId === associateId);
+  if (!employee) return notFound('EMPLOYEE_NOT_FOUND', `No employee has id ${associateId}.`);
+  const verified = employee.active && (!storeId || employee.storeIds.includes(storeId));
+  return verified ? { verified, name: employee.name } : { verified };
+}
