@@ -7,6 +7,7 @@ import * as m0005 from './0005_receiving.ts';
 import * as m0006 from './0006_cycle_counts.ts';
 import * as m0007 from './0007_inventory_feeds.ts';
 import * as m0008 from './0008_integrations.ts';
+import * as m0009 from './0009_notifications.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006_cycle_counts': m0006,
   '0007_inventory_feeds': m0007,
   '0008_integrations': m0008,
+  '0009_notifications': m0009,
 };

@@ -1,0 +1,98 @@
+import type { Ctx } from '../../platform/context.ts';
+import * as repo from './repo.ts';
+import type { Recipient, RecipientStatus } from './schemas.ts';
+
+export interface DeliveryState {
+  status: RecipientStatus;
+  error?: string;
+  sentAt?: number;
+}
+
+export const NO_PUSH_PROVIDER =
+  'No enabled PUSH_NOTIFICATION webhook connector hands push notifications to a push provider.';
+
+/**
+ * The state of each push event's webhook deliveries, one per PUSH_NOTIFICATION connector: succeeded once
+ * any push provider accepted it, failed once every delivery gave up, pending until then. An event
+ * dispatched without any delivery found no enabled connector by then: undeliverable.
+ */
+export async function pushDeliveryStates(
+  ctx: Ctx,
+  eventIds: readonly string[],
+): Promise<Map<string, DeliveryState>> {
+  const rows = await repo.pushDeliveries(ctx.tx, [...new Set(eventIds)]);
+  const byEvent = new Map<string, repo.PushDeliveryRow[]>();
+  for (const row of rows) byEvent.set(row.eventId, [...(byEvent.get(row.eventId) ?? []), row]);
+  const states = new Map<string, DeliveryState>();
+  for (const eventId of eventIds) states.set(eventId, pushState(byEvent.get(eventId) ?? []));
+  return states;
+}
+
+function pushState(rows: readonly repo.PushDeliveryRow[]): DeliveryState {
+  const deliveries = rows.filter((row) => row.status !== null);
+  if (deliveries.length === 0) {
+    const dispatched = rows.some((row) => row.dispatchedAt !== null);
+    return dispatched ? { status: 'undeliverable', error: NO_PUSH_PROVIDER } : { status: 'pending' };
+  }
+  const succeeded = deliveries.find((delivery) => delivery.status === 'succeeded');
+  if (succeeded) {
+    return {
+      status: 'succeeded',
+      ...(succeeded.succeededAt ? { sentAt: succeeded.succeededAt.getTime() } : {}),
+    };
+  }
+  const lastError = deliveries.map(deliveryError).find((error) => error !== undefined);
+  if (deliveries.every((delivery) => delivery.status === 'failed')) {
+    return { status: 'failed', error: lastError ?? 'The push provider did not accept the notification.' };
+  }
+  return { status: 'pending', ...(lastError ? { error: lastError } : {}) };
+}
+
+function deliveryError(delivery: repo.PushDeliveryRow): string | undefined {
+  if (delivery.lastError) return delivery.lastError;
+  return delivery.lastStatusCode ? `The push provider answered HTTP ${delivery.lastStatusCode}.` : undefined;
+}
+
+async function emailDeliveryStates(
+  ctx: Ctx,
+  emailIds: readonly string[],
+): Promise<Map<string, DeliveryState>> {
+  const rows = await repo.emailStates(ctx.tx, emailIds);
+  return new Map(
+    rows.map((row) => [
+      row.id,
+      {
+        status: row.status,
+        ...(row.lastError ? { error: row.lastError } : {}),
+        ...(row.sentAt ? { sentAt: row.sentAt.getTime() } : {}),
+      },
+    ]),
+  );
+}
+
+/** Each recipient as recorded, with the current state of its e-mail or push delivery. */
+export async function recipientsWithStatus(
+  ctx: Ctx,
+  rows: readonly repo.RecipientRow[],
+): Promise<Recipient[]> {
+  const emailIds = rows.flatMap((row) => (row.emailId ? [row.emailId] : []));
+  const eventIds = rows.flatMap((row) => (row.eventId && !row.undeliverableReason ? [row.eventId] : []));
+  const emails = await emailDeliveryStates(ctx, emailIds);
+  const pushes = await pushDeliveryStates(ctx, eventIds);
+  return rows.map((row) => {
+    const state: DeliveryState = row.undeliverableReason
+      ? { status: 'undeliverable', error: row.undeliverableReason }
+      : ((row.emailId ? emails.get(row.emailId) : row.eventId ? pushes.get(row.eventId) : undefined) ?? {
+          status: row.channel === 'email' ? 'queued' : 'pending',
+        });
+    return {
+      channel: row.channel,
+      ...(row.installationId ? { installationId: row.installationId } : {}),
+      ...(row.platform ? { platform: row.platform } : {}),
+      ...(row.email ? { email: row.email } : {}),
+      ...state,
+      ...(row.emailId ? { emailId: row.emailId } : {}),
+      ...(row.eventId ? { eventId: row.eventId } : {}),
+    };
+  });
+}
