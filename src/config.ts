@@ -31,6 +31,10 @@ const envSchema = z.object({
     .transform((value, context) => parseSchedule(value, context)),
   BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES: intFrom(1_048_576),
   BACKROOM_WORKER_LIVENESS_MS: intFrom(30_000),
+  BACKROOM_SPI_BREAKER_ERROR_PERCENT: intFrom(50),
+  BACKROOM_SPI_BREAKER_MIN_CALLS: intFrom(5),
+  BACKROOM_SPI_BREAKER_WINDOW_MS: intFrom(10_000),
+  BACKROOM_SPI_BREAKER_RESET_MS: intFrom(30_000),
 });
 
 const DURATION = /^(\d+)(ms|s|m|h)?$/;
@@ -77,6 +81,11 @@ export interface Config {
   outboundMaxResponseBytes: number;
   /** A worker process silent for this long is dead, and its running jobs are given to the living. */
   workerLivenessMs: number;
+  /**
+   * SPI circuit breaker, one per connector per node: it opens when more than `errorPercent` of the calls in the
+   * last `windowMs` failed (once there were at least `minCalls`), and lets one call try again after `resetMs`.
+   */
+  spiBreaker: { errorPercent: number; minCalls: number; windowMs: number; resetMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -116,5 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookRetryScheduleMs: e.BACKROOM_WEBHOOK_RETRY_SCHEDULE,
     outboundMaxResponseBytes: e.BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES,
     workerLivenessMs: e.BACKROOM_WORKER_LIVENESS_MS,
+    spiBreaker: {
+      errorPercent: e.BACKROOM_SPI_BREAKER_ERROR_PERCENT,
+      minCalls: e.BACKROOM_SPI_BREAKER_MIN_CALLS,
+      windowMs: e.BACKROOM_SPI_BREAKER_WINDOW_MS,
+      resetMs: e.BACKROOM_SPI_BREAKER_RESET_MS,
+    },
   };
 }

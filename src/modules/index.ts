@@ -1,3 +1,6 @@
+import { connectorsModule } from '../integrations/connectors/index.ts';
+import { monitoringModule } from '../integrations/monitoring/index.ts';
+import { webhooksModule } from '../integrations/webhooks/index.ts';
 import type { BackroomModule } from '../platform/events/registry.ts';
 import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
@@ -6,6 +9,7 @@ import { categoriesModule } from './categories/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { inventoryFeedModule } from './inventory-feed/index.ts';
+import { notificationsModule } from './notifications/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { receivingModule } from './receiving/index.ts';
@@ -28,4 +32,8 @@ export const modules: readonly BackroomModule[] = [
   transfersModule,
   associatesModule,
   usersModule,
+  notificationsModule,
+  connectorsModule,
+  monitoringModule,
+  webhooksModule,
 ];

@@ -21,6 +21,11 @@ import type {
   StockReservationsTable,
 } from '../../modules/inventory/tables.ts';
 import type { InventoryImportErrorsTable, InventoryImportsTable } from '../../modules/inventory-feed/repo.ts';
+import type {
+  DeviceInstallationsTable,
+  NotificationRecipientsTable,
+  NotificationsTable,
+} from '../../modules/notifications/repo.ts';
 import type { StorePricesTable } from '../../modules/prices/repo.ts';
 import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { AsnLinesTable, AsnsTable } from '../../modules/receiving/repo.ts';
@@ -160,4 +165,7 @@ export interface Database {
   connectorCalls: ConnectorCallsTable;
   emailOutbox: EmailOutboxTable;
   workerProcesses: WorkerProcessesTable;
+  deviceInstallations: DeviceInstallationsTable;
+  notifications: NotificationsTable;
+  notificationRecipients: NotificationRecipientsTable;
 }
