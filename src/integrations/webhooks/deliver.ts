@@ -91,7 +91,7 @@ export async function deliverOnce(platform: Platform, tenantId: string, delivery
       : attempts < schedule.length
         ? { kind: 'retry', at: new Date(at.getTime() + (schedule[attempts] ?? 0)) }
         : { kind: 'failed' };
-    await recordAttempt(ctx.tx, tenantId, delivery.id, delivery.attempts, {
+    await recordAttempt(ctx.tx, tenantId, delivery.id, delivery.totalAttempts, {
       at,
       statusCode: response.status ?? null,
       error: response.ok ? null : redactSecrets(response.error ?? 'failed', connectorSecrets(connector)),

@@ -1,39 +1,44 @@
 import { sql } from 'kysely';
+import type { Db } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
-import { DELIVER_TASK } from './schedule.ts';
-
-/** Job payload and key of a delivery's next attempt, as scheduleDelivery writes them, for set-wise statements. */
-const enqueueAttempt = (tenantId: string, deliveryId: ReturnType<typeof sql.ref>, runAt: Date) =>
-  sql`backroom_private.enqueue_job_at(${DELIVER_TASK},
-    json_build_object('tenantId', ${tenantId}::text, 'deliveryId', ${deliveryId}::text),
-    ${runAt}, 'webhook:' || ${deliveryId}::text, 3)`;
+import { enqueueAttempt } from './schedule.ts';
 
 export interface NewDeliveries {
   eventId: string;
   eventType: string;
   payload: Record<string, unknown>;
-  connectors: readonly { id: string; endpointName: string }[];
+  connectors: readonly { id: string; endpointName: string; enabled: boolean }[];
   firstAttemptAt: Date;
+  /** The `last_error` of a delivery to a disabled connector, which waits without a job until it is enabled. */
+  waitingNote: string;
 }
 
 /**
- * One delivery per connector and its first attempt's job, in one statement. A delivery that already exists
- * (the event is dispatched again after a crash) is left alone and not scheduled again. Answers how many
- * deliveries were created.
+ * One delivery per connector, in one statement: to an enabled connector with its first attempt's job, to a
+ * disabled one waiting (no next attempt, no job). A delivery that already exists (the event is dispatched
+ * again after a crash) is left alone and not scheduled again. Answers how many deliveries were created.
  */
 export async function insertDeliveries(tx: Tx, tenantId: string, deliveries: NewDeliveries): Promise<number> {
-  const connectors = deliveries.connectors.map(({ id, endpointName }) => ({ id, endpointName }));
+  const connectors = deliveries.connectors.map(({ id, endpointName, enabled }) => ({
+    id,
+    endpointName,
+    enabled,
+  }));
   const { rows } = await sql<{ id: string }>`
     with created as (
       insert into webhook_deliveries
-        (tenant_id, connector_id, event_id, event_type, endpoint_name, payload, next_attempt_at)
+        (tenant_id, connector_id, event_id, event_type, endpoint_name, payload, next_attempt_at, last_error)
       select ${tenantId}, c.id, ${deliveries.eventId}, ${deliveries.eventType}, c."endpointName",
-        ${JSON.stringify(deliveries.payload)}::jsonb, ${deliveries.firstAttemptAt}
-      from jsonb_to_recordset(${JSON.stringify(connectors)}::jsonb) as c (id uuid, "endpointName" text)
+        ${JSON.stringify(deliveries.payload)}::jsonb,
+        case when c.enabled then ${deliveries.firstAttemptAt}::timestamptz end,
+        case when not c.enabled then ${deliveries.waitingNote}::text end
+      from jsonb_to_recordset(${JSON.stringify(connectors)}::jsonb)
+        as c (id uuid, "endpointName" text, enabled boolean)
       on conflict (tenant_id, connector_id, event_id) do nothing
-      returning id
+      returning id, next_attempt_at
     )
-    select created.id, ${enqueueAttempt(tenantId, sql.ref('created.id'), deliveries.firstAttemptAt)}
+    select created.id, case when created.next_attempt_at is not null
+      then ${enqueueAttempt(tenantId, sql.ref('created.id'), sql.ref('created.next_attempt_at'))} end
     from created`.execute(tx);
   return rows.length;
 }
@@ -41,7 +46,7 @@ export async function insertDeliveries(tx: Tx, tenantId: string, deliveries: New
 export function findDelivery(tx: Tx, deliveryId: string) {
   return tx
     .selectFrom('webhookDeliveries')
-    .select(['id', 'connectorId', 'payload', 'status', 'attempts', 'repostedAt'])
+    .select(['id', 'connectorId', 'payload', 'status', 'attempts', 'totalAttempts', 'repostedAt'])
     .where('id', '=', deliveryId)
     .executeTakeFirst();
 }
@@ -66,15 +71,17 @@ export interface AttemptOutcome {
 }
 
 /**
- * Records an attempt on a delivery still pending and still at `attemptsBefore` attempts, and schedules the
- * next one if there is one, in one statement. A delivery reposted or recorded meanwhile is left alone.
- * Answers whether the delivery was updated.
+ * Records an attempt on a delivery still pending and still at `totalAttemptsBefore` attempts ever made, and
+ * schedules the next one if there is one, in one statement. The fence is the total, which only grows: a
+ * repost resets the run's `attempts` to 0, so an attempt loaded before a repost could otherwise be recorded
+ * into the repost's run. A delivery recorded (or recorded and reposted) meanwhile is left alone. Answers
+ * whether the delivery was updated.
  */
 export async function recordAttempt(
   tx: Tx,
   tenantId: string,
   deliveryId: string,
-  attemptsBefore: number,
+  totalAttemptsBefore: number,
   outcome: AttemptOutcome,
 ): Promise<boolean> {
   const { next } = outcome;
@@ -92,29 +99,134 @@ export async function recordAttempt(
         next_attempt_at = ${retryAt},
         succeeded_at = ${next.kind === 'succeeded' ? outcome.at : null},
         failed_at = ${next.kind === 'failed' ? outcome.at : null}
-      where id = ${deliveryId} and status = 'pending' and attempts = ${attemptsBefore}
+      where id = ${deliveryId} and status = 'pending' and total_attempts = ${totalAttemptsBefore}
       returning id, next_attempt_at
     )
     select updated.id, case when updated.next_attempt_at is not null
-      then ${enqueueAttempt(tenantId, sql.ref('updated.id'), retryAt ?? outcome.at)} end
+      then ${enqueueAttempt(tenantId, sql.ref('updated.id'), sql.ref('updated.next_attempt_at'))} end
     from updated`.execute(tx);
   return rows.length > 0;
 }
 
-/** Schedules every pending delivery of a connector at `runAt` and answers how many there were. */
+/**
+ * Schedules at most `limit` pending deliveries of a connector at `runAt`, the oldest first, in one statement.
+ * Answers how many were scheduled and how many pending deliveries of the connector are left as they were.
+ */
 export async function reschedulePending(
   tx: Tx,
   tenantId: string,
   connectorId: string,
   runAt: Date,
-): Promise<number> {
+  limit: number,
+): Promise<{ scheduled: number; remaining: number }> {
   const { rows } = await sql<{ id: string }>`
-    with waiting as (
-      update webhook_deliveries set next_attempt_at = ${runAt}
+    with chosen as (
+      select id from webhook_deliveries
       where connector_id = ${connectorId} and status = 'pending'
-      returning id
+      order by created_at, id
+      limit ${limit}
+      for update
+    ), waiting as (
+      update webhook_deliveries d set next_attempt_at = ${runAt}
+      from chosen where d.id = chosen.id
+      returning d.id
     )
     select waiting.id, ${enqueueAttempt(tenantId, sql.ref('waiting.id'), runAt)}
     from waiting`.execute(tx);
+  const pending = await tx
+    .selectFrom('webhookDeliveries')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where('connectorId', '=', connectorId)
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return { scheduled: rows.length, remaining: Math.max(0, Number(pending.count) - rows.length) };
+}
+
+/**
+ * Pending deliveries nothing will send (`d`, joined to its connector `c`): due before `stalledBefore` — their
+ * job was lost, or gave up after crashes or database errors — or waiting although their connector is enabled
+ * (it was enabled while they were being created).
+ */
+const stranded = (stalledBefore: Date) => sql<boolean>`d.status = 'pending'
+  and (d.next_attempt_at < ${stalledBefore} or (d.next_attempt_at is null and c.enabled))`;
+
+/**
+ * The tenants with stranded deliveries. A platform statement, run as the connecting (owner) role: the sweep
+ * must see every tenant.
+ */
+export async function tenantsWithStrandedDeliveries(db: Db, stalledBefore: Date): Promise<string[]> {
+  const { rows } = await sql<{ tenantId: string }>`
+    select distinct d.tenant_id as "tenantId"
+    from webhook_deliveries d
+    join connectors c on c.tenant_id = d.tenant_id and c.id = d.connector_id
+    where ${stranded(stalledBefore)}`.execute(db);
+  return rows.map((row) => row.tenantId);
+}
+
+/**
+ * Schedules at most `limit` of the tenant's stranded deliveries at `runAt`, the oldest first, in one
+ * statement; rows being recorded right now are skipped. Answers how many were scheduled.
+ */
+export async function rescheduleStranded(
+  tx: Tx,
+  tenantId: string,
+  stalledBefore: Date,
+  runAt: Date,
+  limit: number,
+): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    with chosen as (
+      select d.id from webhook_deliveries d
+      join connectors c on c.tenant_id = d.tenant_id and c.id = d.connector_id
+      where ${stranded(stalledBefore)}
+      order by d.created_at, d.id
+      limit ${limit}
+      for update of d skip locked
+    ), rescheduled as (
+      update webhook_deliveries d set next_attempt_at = ${runAt}
+      from chosen where d.id = chosen.id
+      returning d.id
+    )
+    select rescheduled.id, ${enqueueAttempt(tenantId, sql.ref('rescheduled.id'), runAt)}
+    from rescheduled`.execute(tx);
   return rows.length;
+}
+
+export interface EventDeliveryRow {
+  eventId: string;
+  /** When the event was handed to the webhook fan-out, which creates its deliveries in that transaction. */
+  dispatchedAt: Date | null;
+  /** The delivery's fields are null when the event has no delivery. */
+  connectorId: string | null;
+  endpointName: string | null;
+  status: 'pending' | 'succeeded' | 'failed' | null;
+  nextAttemptAt: Date | null;
+  lastError: string | null;
+  lastStatusCode: number | null;
+  succeededAt: Date | null;
+}
+
+/** Events of those ids with each of their deliveries, an event without delivery once. */
+export function eventDeliveryRows(tx: Tx, eventIds: readonly string[]): Promise<EventDeliveryRow[]> {
+  if (eventIds.length === 0) return Promise.resolve([]);
+  return tx
+    .selectFrom('events')
+    .leftJoin('webhookDeliveries', (join) =>
+      join
+        .onRef('webhookDeliveries.tenantId', '=', 'events.tenantId')
+        .onRef('webhookDeliveries.eventId', '=', 'events.id'),
+    )
+    .select([
+      'events.id as eventId',
+      'events.dispatchedAt',
+      'webhookDeliveries.connectorId',
+      'webhookDeliveries.endpointName',
+      'webhookDeliveries.status',
+      'webhookDeliveries.nextAttemptAt',
+      'webhookDeliveries.lastError',
+      'webhookDeliveries.lastStatusCode',
+      'webhookDeliveries.succeededAt',
+    ])
+    .where('events.id', 'in', [...eventIds])
+    .execute();
 }

@@ -1,21 +1,12 @@
-import type { Runner } from 'graphile-worker';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { allowNetworks, insertConnector, type TestConnector } from '../../../test/helpers/connectors.ts';
-import { merchantApi, seedCatalog } from '../../../test/helpers/inventory.ts';
-import {
-  type Answer,
-  type ReceivedRequest,
-  type Receiver,
-  startReceiver,
-} from '../../../test/helpers/receiver.ts';
+import { insertConnector } from '../../../test/helpers/connectors.ts';
+import type { ReceivedRequest } from '../../../test/helpers/receiver.ts';
 import { until } from '../../../test/helpers/until.ts';
-import { createLogger } from '../../platform/observability/logger.ts';
+import { useWebhookMerchants } from '../../../test/helpers/webhooks.ts';
 import { newSigningSecret } from '../../platform/outbound/signing.ts';
 import { asSystem } from '../../platform/system-context.ts';
-import { allTasks } from '../../tasks.ts';
-import { startWorker } from '../../worker.ts';
 import { CONNECTOR_DISABLED_NOTE, WEBHOOK_USER_AGENT } from './deliver.ts';
 import { fanOut } from './fan-out.ts';
 import { resumeDeliveries } from './resume.ts';
@@ -24,67 +15,9 @@ const SCHEDULE = [0, 100, 100, 100];
 const s = useAppWithMerchant({
   env: { BACKROOM_WEBHOOK_RETRY_SCHEDULE: '0,100ms,100ms,100ms', BACKROOM_WORKER_LIVENESS_MS: '2000' },
 });
-let worker: Runner;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  worker = await startWorker(s.t.platform, s.t.database.pool, allTasks(), createLogger('silent'));
-});
-afterAll(async () => {
-  await worker?.stop();
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
+const { merchantWithWebhook, deliveriesOf, settledDeliveries } = useWebhookMerchants(s);
 
 const headersOf = (request: ReceivedRequest) => request.headers as Record<string, string>;
-
-interface Setup {
-  merchant: TestMerchant;
-  receiver: Receiver;
-  connector: { id: string; signingSecret: string };
-  /** Sets stock at NYC; each item is one INVENTORY_ADJUSTMENT event. */
-  adjust(items: { productId: string; quantity: number }[]): Promise<void>;
-}
-
-/** A merchant of its own, so no other test's connector receives its events, with one INA webhook. */
-async function merchantWithWebhook(
-  respond?: (request: ReceivedRequest) => Answer,
-  connector: Partial<TestConnector> = {},
-): Promise<Setup> {
-  const merchant = await createMerchant(s.t.platform);
-  await seedCatalog(s, ['NYC'], ['TEE', 'CAP', 'MUG'], merchant);
-  await allowNetworks(s.t.platform, merchant.tenant.id);
-  const receiver = await startReceiver(respond);
-  receivers.push(receiver);
-  const created = await insertConnector(s.t.platform, merchant.tenant.id, {
-    type: 'WEBHOOK',
-    endpointName: 'INVENTORY_EXPORT_INA',
-    url: `${receiver.url}/hooks/inventory`,
-    events: ['INVENTORY_ADJUSTMENT'],
-    ...connector,
-  });
-  const api = merchantApi(s, () => merchant);
-  return {
-    merchant,
-    receiver,
-    connector: created,
-    async adjust(items) {
-      const response = await api.adjustStock(
-        items.map((item) => ({ storeId: 'NYC', reason: 'received', ...item })),
-      );
-      expect(response.statusCode).toBe(200);
-    },
-  };
-}
-
-async function deliveriesOf(merchant: TestMerchant) {
-  const { rows } = await s.t.database.pool.query(
-    `select id, event_id as "eventId", status, attempts, total_attempts as "totalAttempts",
-       last_status_code as "lastStatusCode", last_error as "lastError", payload
-     from webhook_deliveries where tenant_id = $1 order by created_at, id`,
-    [merchant.tenant.id],
-  );
-  return rows;
-}
 
 async function callsOf(merchant: TestMerchant) {
   const { rows } = await s.t.database.pool.query(
@@ -94,15 +27,6 @@ async function callsOf(merchant: TestMerchant) {
     [merchant.tenant.id],
   );
   return rows;
-}
-
-/** Waits until every delivery of the merchant is settled (succeeded or failed) and answers them. */
-async function settledDeliveries(merchant: TestMerchant, count: number) {
-  return until(async () => {
-    const deliveries = await deliveriesOf(merchant);
-    const settled = deliveries.length === count && deliveries.every((d) => d.status !== 'pending');
-    return settled ? deliveries : undefined;
-  });
 }
 
 describe('webhook delivery', { timeout: 30_000 }, () => {
@@ -310,7 +234,7 @@ describe('webhook delivery', { timeout: 30_000 }, () => {
         .execute();
       return resumeDeliveries(ctx, w.connector.id);
     });
-    expect(resumed).toBe(1);
+    expect(resumed).toEqual({ scheduled: 1, remaining: 0 });
     const [delivered] = await settledDeliveries(w.merchant, 1);
     expect(delivered).toMatchObject({ id: waiting.id, status: 'succeeded', attempts: 1, lastError: null });
     expect(w.receiver.requests.map((r) => r.headers['webhook-id'])).toEqual([waiting.id]);
@@ -320,17 +244,16 @@ describe('webhook delivery', { timeout: 30_000 }, () => {
 describe('fan-out', () => {
   it('goes only to the export endpoint an inventory document names, and never twice for one event', async () => {
     const merchant = await createMerchant(s.t.platform);
-    const receiver = await startReceiver();
-    receivers.push(receiver);
+    const url = 'http://127.0.0.1:9/hooks';
     const asn = await insertConnector(s.t.platform, merchant.tenant.id, {
       type: 'WEBHOOK',
       endpointName: 'INVENTORY_EXPORT_ASN',
-      url: receiver.url,
+      url,
     });
     await insertConnector(s.t.platform, merchant.tenant.id, {
       type: 'WEBHOOK',
       endpointName: 'INVENTORY_EXPORT_STS',
-      url: receiver.url,
+      url,
     });
     const event = {
       id: crypto.randomUUID(),

@@ -2,7 +2,7 @@ import { type Expression, type ExpressionBuilder, type SqlBool, sql } from 'kyse
 import type { Database } from '../../platform/db/schema.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import type { DeliveryStatus } from '../tables.ts';
-import { DELIVER_TASK } from './schedule.ts';
+import { enqueueAttempt } from './schedule.ts';
 
 export interface DeliveryFilter {
   connectorId?: string | undefined;
@@ -161,27 +161,49 @@ export function disabledConnectorsOf(tx: Tx, selection: DeliverySelection) {
 }
 
 /**
- * Starts a new run of the retry schedule for every selected delivery that is not pending, and schedules its
- * first attempt now, as `scheduleDelivery` does (same task, payload and job key), all in one statement.
- * Answers the ids reposted.
+ * Starts a new run of the retry schedule for at most `limit` selected deliveries that are not pending, the
+ * oldest first, and schedules their first attempt now, all in one statement. Answers the ids reposted and
+ * how many selected deliveries that are not pending are left (those beyond the limit).
  */
-export async function repostDeliveries(tx: Tx, selection: DeliverySelection, now: Date): Promise<string[]> {
+export async function repostDeliveries(
+  tx: Tx,
+  selection: DeliverySelection,
+  now: Date,
+  limit: number,
+): Promise<{ ids: string[]; remaining: number }> {
   const rows = await tx
+    .with('chosen', (db) =>
+      db
+        .selectFrom('webhookDeliveries')
+        .select('webhookDeliveries.id')
+        .where(selected(selection))
+        .where('webhookDeliveries.status', '<>', 'pending')
+        .orderBy('webhookDeliveries.createdAt')
+        .orderBy('webhookDeliveries.id')
+        .limit(limit)
+        .forUpdate(),
+    )
     .with('reposted', (db) =>
       db
         .updateTable('webhookDeliveries')
         .set({ status: 'pending', attempts: 0, nextAttemptAt: now, repostedAt: now })
-        .where(selected(selection))
-        .where('webhookDeliveries.status', '<>', 'pending')
+        .where('webhookDeliveries.id', 'in', (eb) => eb.selectFrom('chosen').select('chosen.id'))
         .returning(['webhookDeliveries.id', 'webhookDeliveries.tenantId']),
     )
     .selectFrom('reposted')
     .select([
       'reposted.id',
-      sql<string>`backroom_private.enqueue_job_at(${DELIVER_TASK},
-        json_build_object('tenantId', reposted.tenant_id::text, 'deliveryId', reposted.id::text),
-        ${now}, 'webhook:' || reposted.id::text, 3)::text`.as('scheduled'),
+      sql<string>`${enqueueAttempt(sql.ref('reposted.tenant_id'), sql.ref('reposted.id'), now)}::text`.as(
+        'scheduled',
+      ),
     ])
     .execute();
-  return rows.map((row) => row.id);
+  // Later statements of the transaction see the reposted deliveries pending: what still matches is left.
+  const left = await tx
+    .selectFrom('webhookDeliveries')
+    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .where(selected(selection))
+    .where('webhookDeliveries.status', '<>', 'pending')
+    .executeTakeFirstOrThrow();
+  return { ids: rows.map((row) => row.id), remaining: Number(left.count) };
 }

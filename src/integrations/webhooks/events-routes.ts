@@ -46,8 +46,9 @@ export function webhookEventRoutes(app: FastifyInstance, platform: Platform): vo
     tags,
     summary: 'Repost webhook deliveries',
     description:
-      'Sends deliveries again, named by id (up to 1000) or all matching a search (failed ones by default), ' +
-      'from the first step of the retry schedule. The `webhook-id` stays the same, so receivers can ' +
+      'Sends deliveries again, named by id (up to 1000) or matching a search (failed ones by default; at ' +
+      'most 5,000 per request, the oldest first, `remaining` telling how many more match), from the first ' +
+      'step of the retry schedule. The `webhook-id` stays the same, so receivers can ' +
       'deduplicate. Pending deliveries are skipped and counted; an unknown id (422) or a delivery to a ' +
       'disabled connector (409) reposts nothing.',
     body: repostRequestSchema,

@@ -133,8 +133,18 @@ export const webhookEventDetailSchema = z
       totalAttempts: 2,
       payload: {
         type: 'INVENTORY_ADJUSTMENT',
-        timestamp: '2025-11-22T08:26:40.000Z',
-        data: { storeId: 'NYC-01', productId: 'TEE-RED-M', bucket: 'onHand', quantity: -2 },
+        timestamp: 1763799999870,
+        eventId: 'c2e4a6b8-1d3f-4a5b-9c7d-8e0f1a2b3c4d',
+        subject: 'TEE-RED-M',
+        data: {
+          storeId: 'NYC-01',
+          productId: 'TEE-RED-M',
+          bucket: 'on_hand',
+          quantity: -2,
+          before: 14,
+          after: 12,
+          reason: 'damaged',
+        },
       },
       attemptLog: [
         {
@@ -182,7 +192,8 @@ export const repostRequestSchema = z
   .meta({
     id: 'WebhookRepostRequest',
     description:
-      'Either the deliveries to repost by id, or a search whose every match is reposted, such as ' +
+      'Either the deliveries to repost by id, or a search whose matches are reposted (at most 5,000 per ' +
+      'request, the oldest first), such as ' +
       '`{ "search": { "endpointName": "INVENTORY_EXPORT_INA", "from": 1763800000000 } }`.',
     example: { ids: ['0b7d3c1e-5f2a-4c8e-9a41-2d6f0e7b9c13'] },
   });
@@ -193,12 +204,19 @@ export const repostResultSchema = z
       .number()
       .int()
       .describe('Deliveries scheduled again, from the first step of the retry schedule.'),
-    skipped: z.number().int().describe('Deliveries left alone because they are still pending.'),
+    skipped: z.number().int().describe('Deliveries named by id left alone because they are still pending.'),
+    remaining: z
+      .number()
+      .int()
+      .describe(
+        'Deliveries matching the search that were not reposted because one request reposts at most 5,000 ' +
+          '(the oldest first); repeat the request for them. Always 0 for ids.',
+      ),
     ids: z.array(webhookId).describe('The reposted deliveries.'),
   })
   .meta({
     id: 'WebhookRepostResult',
-    example: { reposted: 1, skipped: 0, ids: ['0b7d3c1e-5f2a-4c8e-9a41-2d6f0e7b9c13'] },
+    example: { reposted: 1, skipped: 0, remaining: 0, ids: ['0b7d3c1e-5f2a-4c8e-9a41-2d6f0e7b9c13'] },
   });
 
 export type WebhookEventListQuery = z.output<typeof webhookEventListQuery>;

@@ -55,16 +55,24 @@ function toAttempt(row: Awaited<ReturnType<typeof repo.attemptRows>>[number]): W
 
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The end of year 9999, the last moment a cursor may name. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A creation time as the list encodes it: the shape, and a real moment from 1970 to year 9999 that is
+ * exactly the one written (no 13th month, no 30 February), so PostgreSQL takes it.
+ */
+function isCursorTime(value: unknown): value is string {
+  if (typeof value !== 'string' || !CURSOR_AT.test(value)) return false;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms) || ms < 0 || ms > LAST_MS) return false;
+  return new Date(ms).toISOString() === `${value.slice(0, 23)}Z`;
+}
 
 function cursorOf(cursor: string | undefined): repo.DeliveryCursor | undefined {
   if (cursor === undefined) return undefined;
   const [createdAt, id] = decodeCursor(cursor);
-  if (
-    typeof createdAt !== 'string' ||
-    !CURSOR_AT.test(createdAt) ||
-    typeof id !== 'string' ||
-    !UUID.test(id)
-  ) {
+  if (!isCursorTime(createdAt) || typeof id !== 'string' || !UUID.test(id)) {
     throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
       errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],
     });
@@ -90,6 +98,7 @@ export async function getWebhookEvent(ctx: Ctx, id: string): Promise<WebhookEven
 /**
  * Reposts deliveries by id or by search: each starts the retry schedule again with the same webhook-id, so
  * receivers can tell a repost from a new event. Pending deliveries are already on their way and are skipped.
+ * A search reposts at most `webhookBulkLimit` deliveries, the oldest first, and says how many more match.
  * Nothing is reposted if an id is unknown or a delivery goes to a disabled connector.
  */
 export async function repostWebhookEvents(ctx: Ctx, request: RepostRequest): Promise<RepostResult> {
@@ -102,13 +111,15 @@ export async function repostWebhookEvents(ctx: Ctx, request: RepostRequest): Pro
       `Deliveries to disabled connectors cannot be reposted: ${names}. Enable the connector first.`,
     );
   }
-  const reposted = await repo.repostDeliveries(ctx.tx, selection, ctx.now());
+  // Ids are at most MAX_REPOST_IDS: all of them go.
+  const limit = 'ids' in selection ? selection.ids.length : ctx.platform.config.webhookBulkLimit;
+  const { ids: reposted, remaining } = await repo.repostDeliveries(ctx.tx, selection, ctx.now(), limit);
   if ('ids' in selection) {
     const order = new Map(selection.ids.map((id, index) => [id, index]));
     reposted.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
   }
   const skipped = 'ids' in selection ? selection.ids.length - reposted.length : 0;
-  return { reposted: reposted.length, skipped, ids: reposted };
+  return { reposted: reposted.length, skipped, remaining, ids: reposted };
 }
 
 async function idsSelection(ctx: Ctx, ids: readonly string[]): Promise<{ ids: string[] }> {

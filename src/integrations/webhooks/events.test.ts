@@ -169,7 +169,7 @@ describe('the failed webhook events report', () => {
     expect(view.attemptLog[0].at).toBeLessThanOrEqual(view.attemptLog[1].at);
   });
 
-  it('answers 400 for malformed input and 404 for a delivery the merchant does not have', async () => {
+  it('answers 400 for malformed input and 404 for an unknown delivery', async () => {
     const bad = [
       ['GET', `${EVENTS}/not-a-uuid`],
       ['GET', `${EVENTS}?connectorId=nope`],
@@ -186,6 +186,29 @@ describe('the failed webhook events report', () => {
       expect(response.statusCode, url).toBe(400);
     }
     expect((await api.call('GET', `${EVENTS}/${randomUUID()}`)).statusCode).toBe(404);
+  });
+
+  it('answers 400 invalid_cursor for a cursor of the right shape naming a time that does not exist', async () => {
+    const first = (await api.call('GET', `${EVENTS}?limit=1`)).json();
+    const [at, id] = JSON.parse(Buffer.from(first.nextCursor, 'base64url').toString('utf8'));
+    expect(at).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    const craft = (time: string) => Buffer.from(JSON.stringify([time, id])).toString('base64url');
+    for (const time of [
+      '2025-13-45T99:99:99.000000Z',
+      '2025-02-30T10:00:00.000000Z',
+      '2025-04-31T00:00:00.000000Z',
+      '0000-01-01T00:00:00.000000Z',
+      '1969-12-31T23:59:59.999999Z',
+    ]) {
+      const response = await api.call('GET', `${EVENTS}?limit=1&cursor=${craft(time)}`);
+      expect(response.statusCode, time).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_cursor', errors: [{ field: 'query.cursor' }] });
+    }
+    const leap = await api.call('GET', `${EVENTS}?limit=1&cursor=${craft('2024-02-29T23:59:59.999999Z')}`);
+    expect(leap.statusCode, leap.body).toBe(200);
+  });
+
+  it('answers 404 for a delivery of another merchant', async () => {
     const [event] = await listed('?status=failed&limit=1', 1);
     const other = await createMerchant(s.t.platform);
     const foreign = await s.t.app.inject({
@@ -233,7 +256,7 @@ describe('reposting', () => {
     const [event] = await listed('?status=failed&limit=1', 1);
     const response = await repost({ ids: [event.id] });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toEqual({ reposted: 1, skipped: 0, ids: [event.id] });
+    expect(response.json()).toEqual({ reposted: 1, skipped: 0, remaining: 0, ids: [event.id] });
     const view = await settled(event.id, 'succeeded');
     expect(view).toMatchObject({ attempts: 1, totalAttempts: 3, lastStatusCode: 200 });
     expect(view.repostedAt).toBeGreaterThanOrEqual(event.failedAt);
@@ -253,12 +276,13 @@ describe('reposting', () => {
     const failed = await listed('?status=failed', 2);
     const ids = failed.map((event) => event.id);
     const first = await repost({ ids });
-    expect(first.json()).toEqual({ reposted: 2, skipped: 0, ids });
+    expect(first.json()).toEqual({ reposted: 2, skipped: 0, remaining: 0, ids });
     const again = await repost({ ids: [ids[0]] });
-    expect(again.json()).toEqual({ reposted: 0, skipped: 1, ids: [] });
+    expect(again.json()).toEqual({ reposted: 0, skipped: 1, remaining: 0, ids: [] });
     expect((await repost({ search: { connectorId: ina } })).json()).toEqual({
       reposted: 0,
       skipped: 0,
+      remaining: 0,
       ids: [],
     });
     for (const id of ids) {
@@ -276,7 +300,7 @@ describe('reposting', () => {
     adjustments.respond = fine;
     const response = await repost({ search: { connectorId: ina, eventType: 'INVENTORY_ADJUSTMENT' } });
     expect(response.statusCode, response.body).toBe(200);
-    expect(response.json()).toMatchObject({ reposted: 2, skipped: 0 });
+    expect(response.json()).toMatchObject({ reposted: 2, skipped: 0, remaining: 0 });
     expect([...response.json().ids].sort()).toEqual(failed.map((event) => event.id).sort());
     for (const event of failed) {
       await settled(event.id, 'succeeded');
@@ -288,7 +312,7 @@ describe('reposting', () => {
   it('reposts succeeded deliveries when the search asks for them', async () => {
     const [delivered] = await listed('?endpointName=INVENTORY_EXPORT_INBA', 1);
     const response = await repost({ search: { endpointName: 'INVENTORY_EXPORT_INBA', status: 'succeeded' } });
-    expect(response.json()).toEqual({ reposted: 1, skipped: 0, ids: [delivered.id] });
+    expect(response.json()).toEqual({ reposted: 1, skipped: 0, remaining: 0, ids: [delivered.id] });
     await until(() => (received(buckets, delivered.id).length === 2 ? true : undefined));
     const view = await settled(delivered.id, 'succeeded');
     expect(view.attemptLog.map((a: any) => a.reposted)).toEqual([false, true]);

@@ -2,6 +2,7 @@ import type { Ctx } from '../../platform/context.ts';
 import type { EventSubscriber, StoredEvent } from '../../platform/events/registry.ts';
 import { endpointsForEvent } from '../catalogue.ts';
 import { webhookConnectorsFor } from '../connectors/lookup.ts';
+import { CONNECTOR_DISABLED_NOTE } from './deliver.ts';
 import { insertDeliveries } from './deliveries-repo.ts';
 
 /** What a receiver gets in the body of every attempt of a delivery. */
@@ -35,9 +36,10 @@ function endpointsFor(event: StoredEvent): string[] {
 }
 
 /**
- * Creates one delivery per subscribed connector in the dispatcher's transaction, with its first attempt
- * scheduled: the deliveries exist exactly when the event is marked dispatched. Dispatching an event twice
- * creates no second delivery.
+ * Creates one delivery per subscribed connector in the dispatcher's transaction: the deliveries exist exactly
+ * when the event is marked dispatched. An enabled connector's has its first attempt scheduled; a disabled
+ * connector's waits, without a job, until the connector is enabled again (resumeDeliveries). Dispatching an
+ * event twice creates no second delivery.
  */
 export async function fanOut(ctx: Ctx, event: StoredEvent): Promise<number> {
   const connectors = await webhookConnectorsFor(ctx, endpointsFor(event), event.type);
@@ -49,6 +51,7 @@ export async function fanOut(ctx: Ctx, event: StoredEvent): Promise<number> {
     payload: { ...webhookPayload(event) },
     connectors,
     firstAttemptAt: new Date(ctx.now().getTime() + firstDelay),
+    waitingNote: CONNECTOR_DISABLED_NOTE,
   });
 }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
 import { merchantApi } from '../../../test/helpers/inventory.ts';
 import { until } from '../../../test/helpers/until.ts';
+import { encodeCursor } from '../../platform/http/pagination.ts';
 import { createLogger } from '../../platform/observability/logger.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { allTasks } from '../../tasks.ts';
@@ -249,6 +250,17 @@ describe('notifications', () => {
     const bad = await api.call('GET', `${NOTIFICATIONS}?cursor=${cursor}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().code).toBe('invalid_cursor');
+  });
+
+  it('answers 400 invalid_cursor for a cursor of the right shape whose time the database cannot hold', async () => {
+    const id = '7d1f6c0e-3b1a-4f5e-9c2d-000000000000';
+    for (const time of [-8640000000000000, 8640000000000000, Date.UTC(10000, 0, 1), -1]) {
+      const response = await api.call('GET', `${NOTIFICATIONS}?cursor=${encodeCursor([time, id])}`);
+      expect(response.statusCode, String(time)).toBe(400);
+      expect(response.json()).toMatchObject({ code: 'invalid_cursor', errors: [{ field: 'query.cursor' }] });
+    }
+    const fine = await api.call('GET', `${NOTIFICATIONS}?cursor=${encodeCursor([Date.UTC(9999, 0, 1), id])}`);
+    expect(fine.statusCode, fine.body).toBe(200);
   });
 
   it('lets other modules notify by e-mail, and lists notifications newest first across pages', async () => {

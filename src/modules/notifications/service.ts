@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { webhookConnectorsFor } from '../../integrations/connectors/lookup.ts';
+import { hasEnabledWebhook } from '../../integrations/connectors/lookup.ts';
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { queueEmail } from '../../platform/email/outbox.ts';
@@ -160,8 +160,7 @@ async function handToPushProvider(
   content: Content,
   targets: readonly PushTarget[],
 ): Promise<{ eventId?: string; undeliverableReason?: string }> {
-  const providers = await webhookConnectorsFor(ctx, [PUSH_EVENT], PUSH_EVENT);
-  if (providers.length === 0) return { undeliverableReason: NO_PUSH_PROVIDER };
+  if (!(await hasEnabledWebhook(ctx, PUSH_EVENT))) return { undeliverableReason: NO_PUSH_PROVIDER };
   const eventId = await emit(ctx, {
     type: PUSH_EVENT,
     subject: notificationId,
@@ -231,10 +230,17 @@ export async function listNotifications(
   );
 }
 
+/** The end of year 9999: a cursor's time lies between the epoch and this, as every creation time does. */
+const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 function beforeKey(cursor: string): { createdAt: Date; id: string } {
   const [createdAt, id] = decodeCursor(cursor);
   const validTime =
-    typeof createdAt === 'number' && Number.isInteger(createdAt) && Math.abs(createdAt) <= 8.64e15;
+    typeof createdAt === 'number' &&
+    Number.isInteger(createdAt) &&
+    createdAt >= 0 &&
+    createdAt <= LAST_MS &&
+    !Number.isNaN(new Date(createdAt).getTime());
   if (!validTime || typeof id !== 'string' || !UUID.test(id)) {
     throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
       errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],

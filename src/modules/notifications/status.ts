@@ -1,3 +1,8 @@
+import {
+  deliveryStatusesOfEvents,
+  type EventDeliveries,
+  type EventDelivery,
+} from '../../integrations/webhooks/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import * as repo from './repo.ts';
 import type { Recipient, RecipientStatus } from './schemas.ts';
@@ -13,26 +18,24 @@ export const NO_PUSH_PROVIDER =
 
 /**
  * The state of each push event's webhook deliveries, one per PUSH_NOTIFICATION connector: succeeded once
- * any push provider accepted it, failed once every delivery gave up, pending until then. An event
- * dispatched without any delivery found no enabled connector by then: undeliverable.
+ * any push provider accepted it, failed once every delivery gave up, pending until then (a delivery to a
+ * disabled connector waits, pending, until the connector is enabled). An event dispatched without any
+ * delivery found no PUSH_NOTIFICATION connector by then (it was deleted): undeliverable.
  */
 export async function pushDeliveryStates(
   ctx: Ctx,
   eventIds: readonly string[],
 ): Promise<Map<string, DeliveryState>> {
-  const rows = await repo.pushDeliveries(ctx.tx, [...new Set(eventIds)]);
-  const byEvent = new Map<string, repo.PushDeliveryRow[]>();
-  for (const row of rows) byEvent.set(row.eventId, [...(byEvent.get(row.eventId) ?? []), row]);
+  const events = await deliveryStatusesOfEvents(ctx, eventIds);
   const states = new Map<string, DeliveryState>();
-  for (const eventId of eventIds) states.set(eventId, pushState(byEvent.get(eventId) ?? []));
+  for (const eventId of eventIds) states.set(eventId, pushState(events.get(eventId)));
   return states;
 }
 
-function pushState(rows: readonly repo.PushDeliveryRow[]): DeliveryState {
-  const deliveries = rows.filter((row) => row.status !== null);
+function pushState(event: EventDeliveries | undefined): DeliveryState {
+  const deliveries = event?.deliveries ?? [];
   if (deliveries.length === 0) {
-    const dispatched = rows.some((row) => row.dispatchedAt !== null);
-    return dispatched ? { status: 'undeliverable', error: NO_PUSH_PROVIDER } : { status: 'pending' };
+    return event?.dispatched ? { status: 'undeliverable', error: NO_PUSH_PROVIDER } : { status: 'pending' };
   }
   const succeeded = deliveries.find((delivery) => delivery.status === 'succeeded');
   if (succeeded) {
@@ -48,7 +51,7 @@ function pushState(rows: readonly repo.PushDeliveryRow[]): DeliveryState {
   return { status: 'pending', ...(lastError ? { error: lastError } : {}) };
 }
 
-function deliveryError(delivery: repo.PushDeliveryRow): string | undefined {
+function deliveryError(delivery: EventDelivery): string | undefined {
   if (delivery.lastError) return delivery.lastError;
   return delivery.lastStatusCode ? `The push provider answered HTTP ${delivery.lastStatusCode}.` : undefined;
 }
