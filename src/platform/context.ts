@@ -4,19 +4,32 @@ import type { Principal, TokenService } from './auth/tokens.ts';
 import type { Db } from './db/database.ts';
 import type { Tx } from './db/tenant-transaction.ts';
 
-/** What every service call receives first: who is asking, for which tenant, inside which transaction. */
-export interface Ctx {
+/** Who is asking, for which tenant: what both a Ctx and an OutsideCtx carry. */
+interface Caller {
   tenantId: string;
   principal: Principal;
-  tx: Tx;
   requestId: string;
   now(): Date;
   platform: Platform;
+}
+
+/** What every service call receives first: who is asking, for which tenant, inside which transaction. */
+export interface Ctx extends Caller {
+  tx: Tx;
   /**
    * Runs `work` once this transaction has ended, committed or not, on a connection of its own: for records
-   * that must outlive a rollback (an SPI failure) without asking the pool for a second connection meanwhile.
+   * that must outlive a rollback without asking the pool for a second connection meanwhile.
    */
   afterTransaction(work: () => Promise<void>): void;
+}
+
+/**
+ * What work outside any transaction receives — a route's `prepare`, an outbound call such as `callSpi`. It
+ * holds no connection; work that needs the database opens a short transaction of its own. A Ctx does not fit
+ * here (`tx` must be absent), so a call that takes an OutsideCtx cannot be made inside a transaction.
+ */
+export interface OutsideCtx extends Caller {
+  tx?: never;
 }
 
 /** The long-lived parts of a running Backroom that routes and tasks are built from. */

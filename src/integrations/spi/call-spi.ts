@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Config } from '../../config.ts';
-import type { Ctx } from '../../platform/context.ts';
+import type { OutsideCtx } from '../../platform/context.ts';
 import { type OutboundResponse, redactSecrets, sendOutbound } from '../../platform/outbound/http.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import {
@@ -9,6 +9,7 @@ import {
   integrationSettings,
   spiConnectorFor,
 } from '../connectors/lookup.ts';
+import { countConnectorCall } from '../monitoring/metrics.ts';
 import { recordConnectorCall } from '../monitoring/record.ts';
 import { judgeResponse } from '../outcome.ts';
 import type { CallFailure } from '../tables.ts';
@@ -34,19 +35,22 @@ export interface SpiRequest<T> {
   response: z.ZodType<T>;
 }
 
-export interface SpiOptions<T> {
-  /** The capability's built-in default: answers when no SPI is configured or the merchant's system fails. */
-  fallback: () => T | Promise<T>;
+/** The errorCode and errorMessage a merchant's system answered in a 2xx, for capabilities that show them. */
+export interface ReportedError {
+  errorCode?: string;
+  errorMessage?: string;
 }
 
-export interface SpiResult<T> {
-  value: T;
-  source: 'spi' | 'fallback';
-  /** Why the merchant's answer was not used; absent when no SPI connector is configured. */
-  failure?: CallFailure;
-  /** With failure `error_body`: the errorCode and errorMessage the merchant's system answered. */
-  reported?: { errorCode?: string; errorMessage?: string };
-}
+/** The merchant's answer, or why there is none; then the caller's built-in default decides. */
+export type SpiResult<T> =
+  | { answered: true; value: T }
+  | {
+      answered: false;
+      /** Why the merchant's system did not answer; absent when no SPI connector is configured. */
+      failure?: CallFailure;
+      /** With failure `error_body`: what the merchant's system reported. */
+      reported?: ReportedError;
+    };
 
 interface Outcome<T> {
   ok: boolean;
@@ -55,31 +59,50 @@ interface Outcome<T> {
 }
 
 /**
- * Asks the merchant's system through the endpoint's enabled SPI connector, or the capability's fallback when
- * there is none. The call carries `api_key` and the connector's `api_version` as the reference specifies,
- * times out after the connector's timeout, and sits behind the connector's circuit breaker (see breakers.ts).
- * A failure — non-2xx (401 included), timeout, refused URL, `errorMessage`/`errorCode` in a 2xx, an answer
- * that does not match `request.response`, or an open breaker — hands the caller the fallback's value and says
- * why. Every call is recorded (see recordAfterTransaction), the api_key masked.
+ * Asks the merchant's system through the endpoint's enabled SPI connector. Call it outside any transaction —
+ * a route's `prepare` or a task — and let the caller's built-in default decide when it answers
+ * `{ answered: false }`: no SPI configured, or a failure — non-2xx (401 included), timeout, refused URL,
+ * `errorMessage`/`errorCode` in a 2xx, an answer that does not match `request.response`, or an open breaker.
+ *
+ * The call carries `api_key` and the connector's `api_version` as the reference specifies, times out after
+ * the connector's timeout, and sits behind the connector's circuit breaker (see breakers.ts). No database
+ * connection is held while it waits: the connector and the tenant's settings are read in one short
+ * transaction, and the call is recorded, the api_key masked, in another once it has ended. A refusal by the
+ * open breaker is only counted in the metrics: a row per refused call would load the database just when the
+ * breaker is shedding load.
  */
 export async function callSpi<T>(
-  ctx: Ctx,
+  ctx: OutsideCtx,
   endpointName: string,
   request: SpiRequest<T>,
-  options: SpiOptions<T>,
 ): Promise<SpiResult<T>> {
-  const connector = await spiConnectorFor(ctx, endpointName);
-  if (!connector) return { value: await options.fallback(), source: 'fallback' };
-  const { allowedNetworks } = await integrationSettings(ctx);
+  const found = await asSystem(
+    ctx.platform,
+    ctx.tenantId,
+    'spi',
+    async (system) => {
+      const connector = await spiConnectorFor(system, endpointName);
+      return connector && { connector, settings: await integrationSettings(system) };
+    },
+    ctx.requestId,
+  );
+  if (!found) return { answered: false };
+  const { connector, settings } = found;
   const { config } = ctx.platform;
   const startedAt = ctx.now();
-  const outcome =
-    (await throughBreaker(connector, config.spiBreaker, () =>
-      attempt(config, connector, request, allowedNetworks),
-    )) ??
-    notCalled('circuit_open', 'The circuit breaker is open after repeated failures; the call was not made.');
-  recordAfterTransaction(ctx, connector, startedAt, outcome.response);
-  if (outcome.ok) return { value: outcome.value as T, source: 'spi' };
+  const outcome = await throughBreaker(connector, config.spiBreaker, () =>
+    attempt(config, connector, request, settings.allowedNetworks),
+  );
+  if (!outcome) {
+    countConnectorCall(endpointName, { kind: 'spi', startedAt, response: CIRCUIT_OPEN });
+    ctx.platform.log.debug(
+      { connectorId: connector.id, endpointName, requestId: ctx.requestId },
+      'SPI call refused by the open circuit breaker; the built-in default answers',
+    );
+    return { answered: false, failure: 'circuit_open' };
+  }
+  await record(ctx, connector, startedAt, outcome.response);
+  if (outcome.ok) return { answered: true, value: outcome.value as T };
 
   const failure = outcome.response.failure ?? 'network';
   const secrets = connectorSecrets(connector);
@@ -96,8 +119,17 @@ export async function callSpi<T>(
     'SPI call failed; the built-in default answers',
   );
   const reported = failure === 'error_body' ? reportedError(outcome.response.body, secrets) : undefined;
-  return { value: await options.fallback(), source: 'fallback', failure, ...(reported ? { reported } : {}) };
+  return { answered: false, failure, ...(reported ? { reported } : {}) };
 }
+
+const CIRCUIT_OPEN: OutboundResponse = {
+  ok: false,
+  status: undefined,
+  latencyMs: 0,
+  body: '',
+  failure: 'circuit_open',
+  error: 'The circuit breaker is open after repeated failures; the call was not made.',
+};
 
 async function attempt<T>(
   config: Config,
@@ -184,29 +216,27 @@ function notCalled(failure: CallFailure, error: string): Outcome<never> {
 }
 
 /**
- * Records the call once the caller's transaction has ended (so the record survives its rollback, and no second
- * connection is taken while it is open), without holding the caller's answer: monitoring is not on the path
- * of the operation the fallback has just completed.
+ * Records the call in a short transaction of its own, once it has ended. A failure to record is logged and
+ * does not change the caller's answer: monitoring is not on the path of the operation.
  */
-function recordAfterTransaction(ctx: Ctx, connector: Connector, startedAt: Date, response: OutboundResponse) {
-  ctx.afterTransaction(async () => {
-    void asSystem(ctx.platform, ctx.tenantId, 'spi', (system) =>
-      recordConnectorCall(system, connector, { kind: 'spi', startedAt, response }),
-    ).catch((error: unknown) =>
-      ctx.platform.log.error({ err: error, connectorId: connector.id }, 'recording an SPI call failed'),
-    );
-  });
+async function record(ctx: OutsideCtx, connector: Connector, startedAt: Date, response: OutboundResponse) {
+  await asSystem(
+    ctx.platform,
+    ctx.tenantId,
+    'spi',
+    (system) => recordConnectorCall(system, connector, { kind: 'spi', startedAt, response }),
+    ctx.requestId,
+  ).catch((error: unknown) =>
+    ctx.platform.log.error({ err: error, connectorId: connector.id }, 'recording an SPI call failed'),
+  );
 }
 
-function reportedError(body: string, secrets: readonly string[]): SpiResult<unknown>['reported'] {
+function reportedError(body: string, secrets: readonly string[]): ReportedError | undefined {
   try {
     const { errorCode, errorMessage } = JSON.parse(body) as Record<string, unknown>;
     const text = (value: unknown) =>
       value === undefined || value === null ? undefined : redactSecrets(String(value), secrets);
-    return withoutAbsent({ errorCode: text(errorCode), errorMessage: text(errorMessage) }) as {
-      errorCode?: string;
-      errorMessage?: string;
-    };
+    return withoutAbsent({ errorCode: text(errorCode), errorMessage: text(errorMessage) }) as ReportedError;
   } catch {
     return undefined;
   }

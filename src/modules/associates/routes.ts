@@ -15,7 +15,7 @@ import {
   verifyPinBody,
 } from './schemas.ts';
 import * as associates from './service.ts';
-import { verifyEmployee } from './verify-employee.ts';
+import { askMerchant, verifyEmployee } from './verify-employee.ts';
 
 const tags = ['Associates'];
 
@@ -106,6 +106,7 @@ export function associateRoutes(app: FastifyInstance, platform: Platform): void 
       'associate, who works in `storeId` when one is given. `source` says which.',
     body: verifyEmployeeBody,
     response: employeeVerdictSchema,
-    handler: (ctx, { body }) => verifyEmployee(ctx, body),
+    prepare: (outside, { body }) => askMerchant(outside, body),
+    handler: (ctx, { body, prepared }) => verifyEmployee(ctx, body, prepared),
   });
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { callSpi } from '../../integrations/spi/call-spi.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { callSpi, type SpiResult } from '../../integrations/spi/call-spi.ts';
+import type { Ctx, OutsideCtx } from '../../platform/context.ts';
 import * as repo from './repo.ts';
 import type { EmployeeCheck, EmployeeVerdict } from './schemas.ts';
 
@@ -14,23 +14,35 @@ const employeeAnswer = z.object({
 
 type EmployeeAnswer = z.output<typeof employeeAnswer>;
 
+export type MerchantVerdict = SpiResult<EmployeeAnswer>;
+
 /**
- * Whether someone is a current employee, for employee discounts at the register. The merchant's VERIFY_EMPLOYEE
- * SPI decides when one is configured; otherwise, or when it fails, Backroom's own associates do.
+ * Asks the merchant's VERIFY_EMPLOYEE SPI, when one is configured. Outside any transaction (the route's
+ * `prepare`): the call may wait up to the connector's timeout.
  */
-export async function verifyEmployee(ctx: Ctx, check: EmployeeCheck): Promise<EmployeeVerdict> {
-  const result = await callSpi(
-    ctx,
-    'VERIFY_EMPLOYEE',
-    { path: VERIFY_EMPLOYEE_PATH, body: check, response: employeeAnswer },
-    { fallback: () => verifiedByBackroom(ctx, check) },
-  );
-  const { verified, name } = result.value;
+export function askMerchant(ctx: OutsideCtx, check: EmployeeCheck): Promise<MerchantVerdict> {
+  return callSpi(ctx, 'VERIFY_EMPLOYEE', {
+    path: VERIFY_EMPLOYEE_PATH,
+    body: check,
+    response: employeeAnswer,
+  });
+}
+
+/**
+ * Whether someone is a current employee, for employee discounts at the register: the merchant's answer when
+ * its SPI gave one; otherwise (none configured, or it failed) Backroom's own associates decide.
+ */
+export async function verifyEmployee(
+  ctx: Ctx,
+  check: EmployeeCheck,
+  merchant: MerchantVerdict,
+): Promise<EmployeeVerdict> {
+  const { verified, name } = merchant.answered ? merchant.value : await verifiedByBackroom(ctx, check);
   return {
     verified,
     associateId: check.associateId,
     ...(verified && name ? { name } : {}),
-    source: result.source === 'spi' ? 'spi' : 'builtin',
+    source: merchant.answered ? 'spi' : 'builtin',
   };
 }
 

@@ -4,7 +4,7 @@ import { AfterTransaction } from '../after-transaction.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { principalKey } from '../auth/tokens.ts';
-import type { Ctx, Platform } from '../context.ts';
+import type { Ctx, OutsideCtx, Platform } from '../context.ts';
 import { inTenantTransaction } from '../db/tenant-transaction.ts';
 import { requestFingerprint, runIdempotently } from './idempotency.ts';
 import { Problem, problemSchema } from './problems.ts';
@@ -12,7 +12,7 @@ import { Problem, problemSchema } from './problems.ts';
 type Schema = z.ZodType | undefined;
 type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
-export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema> {
+export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema, X = undefined> {
   body: Out<B>;
   query: Out<Q>;
   params: Out<P>;
@@ -20,9 +20,17 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
   contentType: string | undefined;
   /** Where this server is reached, for links back to it: BACKROOM_PUBLIC_URL, else the request's scheme://host. */
   baseUrl: string;
+  /** What the route's `prepare` answered; undefined for a route without one. */
+  prepared: X;
 }
 
-export interface MerchantRoute<B extends Schema, Q extends Schema, P extends Schema, R extends z.ZodType> {
+export interface MerchantRoute<
+  B extends Schema,
+  Q extends Schema,
+  P extends Schema,
+  R extends z.ZodType,
+  X = undefined,
+> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   url: string;
   scope: Scope;
@@ -38,7 +46,14 @@ export interface MerchantRoute<B extends Schema, Q extends Schema, P extends Sch
   params?: P;
   status?: 200 | 201 | 202;
   response: R;
-  handler(ctx: Ctx, input: RouteInput<B, Q, P>): Promise<z.input<R>>;
+  /**
+   * Work done before the tenant transaction opens, holding no database connection: calls to the merchant's
+   * systems (SPIs) go here, never in `handler`. Its answer reaches the handler as `input.prepared`. It runs on
+   * every request, a replay of an Idempotency-Key included (the key is checked inside the transaction), so it
+   * must only ask, never change anything.
+   */
+  prepare?(ctx: OutsideCtx, input: RouteInput<B, Q, P>): Promise<X>;
+  handler(ctx: Ctx, input: RouteInput<B, Q, P, X>): Promise<z.input<R>>;
 }
 
 const idempotencyHeaders = z.looseObject({
@@ -52,13 +67,16 @@ const idempotencyHeaders = z.looseObject({
 
 /**
  * Registers a merchant API route the one way Backroom does it: schema-validated input, authentication with a
- * scope, rate limit, a tenant transaction around the handler, and Idempotency-Key handling for POST.
+ * scope, rate limit, the route's `prepare` outside any transaction, a tenant transaction around the handler,
+ * and Idempotency-Key handling for POST.
  */
-export function addMerchantRoute<B extends Schema, Q extends Schema, P extends Schema, R extends z.ZodType>(
-  app: FastifyInstance,
-  platform: Platform,
-  route: MerchantRoute<B, Q, P, R>,
-): void {
+export function addMerchantRoute<
+  B extends Schema,
+  Q extends Schema,
+  P extends Schema,
+  R extends z.ZodType,
+  X = undefined,
+>(app: FastifyInstance, platform: Platform, route: MerchantRoute<B, Q, P, R, X>): void {
   const status = route.status ?? 200;
   const isPost = route.method === 'POST';
   app.route({
@@ -96,23 +114,26 @@ export function addMerchantRoute<B extends Schema, Q extends Schema, P extends S
         params: request.params,
         contentType,
         baseUrl: platform.config.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`,
+        prepared: undefined,
       } as RouteInput<B, Q, P>;
+      const outside: OutsideCtx = {
+        tenantId: principal.tenantId,
+        principal,
+        requestId: request.id,
+        now: platform.now,
+        platform,
+      };
+      // Before the transaction, so a slow merchant system never keeps a pool connection idle in a transaction.
+      // An Idempotency-Key is only checked inside it, so a replay runs `prepare` again: it may only ask.
+      const prepared = route.prepare ? await route.prepare(outside, input) : (undefined as X);
       const idempotencyKey = isPost ? request.headers['idempotency-key'] : undefined;
       const after = new AfterTransaction();
       const result = await inTenantTransaction(
         platform.db,
         principal.tenantId,
         async (tx) => {
-          const ctx: Ctx = {
-            tenantId: principal.tenantId,
-            principal,
-            tx,
-            requestId: request.id,
-            now: platform.now,
-            platform,
-            afterTransaction: after.add,
-          };
-          const execute = async () => ({ status, body: await route.handler(ctx, input) });
+          const ctx: Ctx = { ...outside, tx, afterTransaction: after.add };
+          const execute = async () => ({ status, body: await route.handler(ctx, { ...input, prepared }) });
           if (typeof idempotencyKey !== 'string') return { ...(await execute()), replayed: false };
           const scope = {
             tenantId: principal.tenantId,
