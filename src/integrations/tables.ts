@@ -1,5 +1,6 @@
 import type { Generated, JSONColumnType } from 'kysely';
 import type { Timestamp } from '../platform/db/schema.ts';
+import type { CallFailure } from '../platform/outbound/http.ts';
 
 export type ConnectorType = 'WEBHOOK' | 'SPI';
 export type IntegrationType = 'HTTP_POST' | 'HTTP_GET' | 'HTTP_PUT' | 'HTTP_DELETE';
@@ -63,15 +64,7 @@ export interface WebhookDeliveriesTable {
   createdAt: Timestamp;
 }
 
-export type CallFailure =
-  | 'http_status'
-  | 'timeout'
-  | 'network'
-  | 'error_body'
-  | 'invalid_response'
-  | 'too_large'
-  | 'url_refused'
-  | 'circuit_open';
+export type { CallFailure };
 
 export interface ConnectorCallsTable {
   tenantId: string;

@@ -82,38 +82,44 @@ describe('connector validation', () => {
   });
 
   it('refuses loopback, private and metadata addresses unless the settings allow them, saying why', async () => {
-    const cases = [
-      ['http://127.0.0.1:8080/hook', 'loopback'],
-      ['http://localhost:8080/hook', 'loopback'],
-      ['http://[::1]/hook', 'loopback'],
-      ['http://10.0.0.5/hook', 'private'],
-      ['http://192.168.1.20/hook', 'private'],
-      ['http://169.254.169.254/latest/meta-data', 'linkLocal'],
-      ['http://[::ffff:127.0.0.1]/hook', 'loopback'],
+    const cases: [string, string, boolean][] = [
+      ['http://127.0.0.1:8080/hook', 'a loopback address', true],
+      ['http://localhost:8080/hook', 'a loopback address', true],
+      ['http://localhost.:8080/hook', 'a loopback address', true],
+      ['http://api.LOCALHOST/hook', 'a loopback address', true],
+      ['http://[::1]/hook', 'a loopback address', true],
+      ['http://10.0.0.5/hook', 'a private address', true],
+      ['http://192.168.1.20/hook', 'a private address', true],
+      ['http://[::ffff:127.0.0.1]/hook', 'a loopback address', true],
+      ['http://[::127.0.0.1]/hook', 'a loopback address', true],
+      // Outside the operator's default ceiling (loopback, private, uniqueLocal): settings cannot open them.
+      ['http://169.254.10.1/hook', 'a linkLocal address', false],
+      ['http://169.254.169.254/latest/meta-data', 'a cloud metadata address', false],
+      ['http://[64:ff9b::a9fe:a9fe]/latest/meta-data', 'a cloud metadata address', false],
     ];
-    for (const [url, range] of cases) {
+    for (const [url, kind, tenantCanAllow] of cases) {
       const before = await connectorCount();
       const response = await api.call('POST', '/merchant/v1/connectors', webhook({ url }));
       expect(response.statusCode, url).toBe(422);
       expect(response.json().code).toBe('rule_violated');
       expect(response.json().errors[0].field).toBe('body.url');
-      expect(response.json().errors[0].message).toContain(`a ${range} address`);
-      expect(response.json().detail).toContain('allowedNetworks');
+      expect(response.json().errors[0].message, url).toContain(kind);
+      expect(response.json().detail.includes('Add the range to allowedNetworks'), url).toBe(tenantCanAllow);
       expect(await connectorCount()).toBe(before);
     }
 
     await setAllowedNetworks(['loopback', '10.0.0.0/8']);
-    for (const url of ['http://127.0.0.1:8080/hook', 'http://localhost:8080/hook', 'http://10.0.0.5/hook']) {
+    for (const url of [
+      'http://127.0.0.1:8080/hook',
+      'http://localhost:8080/hook',
+      'http://localhost.:8080/hook',
+      'http://10.0.0.5/hook',
+    ]) {
       expect((await api.call('POST', '/merchant/v1/connectors', webhook({ url }))).statusCode, url).toBe(201);
     }
-    expect(
-      (await api.call('POST', '/merchant/v1/connectors', webhook({ url: 'http://192.168.1.20/' })))
-        .statusCode,
-    ).toBe(422);
-    expect(
-      (await api.call('POST', '/merchant/v1/connectors', webhook({ url: 'http://169.254.169.254/' })))
-        .statusCode,
-    ).toBe(422);
+    for (const url of ['http://192.168.1.20/', 'http://169.254.169.254/', 'http://[fd00:ec2::254]/']) {
+      expect((await api.call('POST', '/merchant/v1/connectors', webhook({ url }))).statusCode, url).toBe(422);
+    }
     await setAllowedNetworks([]);
   });
 

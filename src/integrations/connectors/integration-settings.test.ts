@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { allowNetworks } from '../../../test/helpers/connectors.ts';
 import { merchantApi } from '../../../test/helpers/inventory.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { integrationSettings } from './lookup.ts';
@@ -82,5 +83,38 @@ describe('integration settings', () => {
     const [invalidNetwork] = (await api.call('PUT', url, { allowedNetworks: ['intranet'] })).json().errors;
     expect(invalidNetwork.message).toContain('loopback, private, linkLocal');
     expect((await api.call('GET', url)).json().alertWindowMinutes).toBe(30);
+  });
+
+  it("refuses networks outside the operator's ceiling, naming each, and changes nothing", async () => {
+    expect((await api.call('PUT', url, { allowedNetworks: ['loopback'] })).statusCode).toBe(200);
+    const response = await api.call('PUT', url, {
+      alertWindowMinutes: 15,
+      allowedNetworks: ['private', 'linkLocal', '0.0.0.0/0', 'metadata', '10.1.0.0/16', '169.254.0.0/16'],
+    });
+    expect(response.statusCode).toBe(422);
+    expect(response.json().code).toBe('rule_violated');
+    expect(response.json().errors.map((e: { field: string }) => e.field)).toEqual([
+      'body.allowedNetworks.1',
+      'body.allowedNetworks.2',
+      'body.allowedNetworks.3',
+      'body.allowedNetworks.5',
+    ]);
+    expect(response.json().errors[0].message).toBe(
+      '"linkLocal" is outside what this Backroom allows: loopback, private, uniqueLocal',
+    );
+    expect(response.json().detail).toContain('BACKROOM_OUTBOUND_ALLOWED_NETWORKS');
+    const after = (await api.call('GET', url)).json();
+    expect(after.allowedNetworks).toEqual(['loopback']);
+    expect(after.alertWindowMinutes).not.toBe(15);
+  });
+
+  it('leaves out saved entries the ceiling no longer allows when connectors are called', async () => {
+    const saved = ['loopback', 'linkLocal', '169.254.0.0/16', '10.0.0.0/8', 'metadata'];
+    await allowNetworks(s.t.platform, s.merchant.tenant.id, saved);
+    expect((await api.call('GET', url)).json().allowedNetworks).toEqual(saved);
+    const used = await asSystem(s.t.platform, s.merchant.tenant.id, 'test', (ctx) =>
+      integrationSettings(ctx),
+    );
+    expect(used.allowedNetworks).toEqual(['loopback', '10.0.0.0/8']);
   });
 });

@@ -1,7 +1,9 @@
 import { type Selectable, sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
+import { narrowToCeiling } from '../../platform/outbound/url-policy.ts';
 import type { ConnectorsTable } from '../tables.ts';
+import { urlQueryValues } from './url-query.ts';
 
 export type Connector = Selectable<ConnectorsTable>;
 
@@ -33,16 +35,25 @@ export const DEFAULT_INTEGRATION_SETTINGS: IntegrationSettings = {
   allowedNetworks: [],
 };
 
-/** The tenant's integration settings, or the defaults when it has never set them. */
+/**
+ * The tenant's integration settings, or the defaults when it has never set them. `allowedNetworks` keeps only
+ * the entries within the operator's ceiling (BACKROOM_OUTBOUND_ALLOWED_NETWORKS), which may have narrowed
+ * since they were saved, so it can be given to `sendOutbound` as it is.
+ */
 export async function integrationSettings(ctx: Ctx): Promise<IntegrationSettings> {
   const row = await ctx.tx
     .selectFrom('integrationSettings')
     .select(['alertEmail', 'alertWindowMinutes', 'disableAfterMinutes', 'allowedNetworks'])
     .executeTakeFirst();
-  return row ?? DEFAULT_INTEGRATION_SETTINGS;
+  if (!row) return DEFAULT_INTEGRATION_SETTINGS;
+  const ceiling = ctx.platform.config.outboundAllowedNetworks;
+  return { ...row, allowedNetworks: narrowToCeiling(row.allowedNetworks, ceiling) };
 }
 
-/** Enabled webhook connectors of the given endpoints that subscribe to `eventType` (no list = every event). */
+/**
+ * Webhook connectors of the given endpoints that subscribe to `eventType` (no list = every event), enabled or
+ * not: a disabled connector's deliveries wait until it is enabled again.
+ */
 export async function webhookConnectorsFor(
   ctx: Ctx,
   endpointNames: readonly string[],
@@ -51,10 +62,22 @@ export async function webhookConnectorsFor(
   if (endpointNames.length === 0) return [];
   const rows = await selectConnectors(ctx.tx)
     .where('type', '=', 'WEBHOOK')
-    .where('enabled', '=', true)
     .where('endpointName', 'in', [...endpointNames])
     .execute();
   return rows.map(toConnector).filter((c) => c.events.length === 0 || c.events.includes(eventType));
+}
+
+/** Whether the tenant has an enabled webhook connector of this endpoint. */
+export async function hasEnabledWebhook(ctx: Ctx, endpointName: string): Promise<boolean> {
+  const row = await ctx.tx
+    .selectFrom('connectors')
+    .select('id')
+    .where('type', '=', 'WEBHOOK')
+    .where('enabled', '=', true)
+    .where('endpointName', '=', endpointName)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** The enabled SPI connector of an endpoint, if the merchant has configured one. */
@@ -83,12 +106,16 @@ export function signingSecrets(connector: Connector, now: Date): string[] {
     : [connector.signingSecret];
 }
 
-/** Values that must never appear in a record or log: the API key, signing secrets and header values. */
+/**
+ * Values that must never appear in a record or log: the API key, signing secrets, header values and the
+ * values of the URL's query parameters (merchants put access codes there).
+ */
 export function connectorSecrets(connector: Connector): string[] {
   return [
     connector.apiKey,
     connector.signingSecret,
     connector.previousSigningSecret,
     ...Object.values(connector.headers),
+    ...urlQueryValues(connector.url),
   ].filter((value): value is string => typeof value === 'string' && value.length > 0);
 }

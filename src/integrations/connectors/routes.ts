@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
+import { replayAs } from '../../platform/http/idempotency.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { addMerchantRoute } from '../../platform/http/route.ts';
 import {
+  type ConnectorWithSecret,
   connectorListQuery,
   connectorParams,
   connectorSchema,
@@ -16,6 +18,19 @@ import * as connectors from './service.ts';
 import * as settings from './settings-service.ts';
 
 const tags = ['Connectors'];
+
+const SHOWN_ONCE =
+  'The signing secret is answered in full only once, by the first response; this replay of the same ' +
+  'Idempotency-Key answers its hint. If the first answer was lost, rotate the secret.';
+
+/** The answer with the full signing secret; an Idempotency-Key stores and replays it with the hint instead. */
+function secretShownOnce(answer: ConnectorWithSecret): ConnectorWithSecret {
+  return replayAs(answer, {
+    ...answer,
+    signingSecret: answer.signingSecretHint,
+    signingSecretNote: SHOWN_ONCE,
+  });
+}
 
 export function connectorRoutes(app: FastifyInstance, platform: Platform): void {
   addMerchantRoute(app, platform, {
@@ -46,13 +61,14 @@ export function connectorRoutes(app: FastifyInstance, platform: Platform): void 
     tags,
     summary: 'Create a custom connector (webhook or SPI)',
     description:
-      'Answers the full signing secret once. 400 for an endpoint name, method or event that does not fit the ' +
+      'Answers the full signing secret once (a replay of the same Idempotency-Key answers its hint and ' +
+      '`signingSecretNote`). 400 for an endpoint name, method or event that does not fit the ' +
       "type; 422 `rule_violated` for a URL the merchant's outbound policy refuses; 409 `already_exists` for a " +
       'second enabled SPI connector of the same endpoint.',
     body: newConnectorSchema,
     status: 201,
     response: connectorWithSecretSchema,
-    handler: (ctx, { body }) => connectors.createConnector(ctx, body),
+    handler: async (ctx, { body }) => secretShownOnce(await connectors.createConnector(ctx, body)),
   });
   addMerchantRoute(app, platform, {
     method: 'PUT',
@@ -86,11 +102,12 @@ export function connectorRoutes(app: FastifyInstance, platform: Platform): void 
     tags,
     summary: "Rotate a connector's signing secret",
     description:
-      'Answers the new secret once. The previous one keeps signing too until `previousSecretExpiresAt` ' +
+      'Answers the new secret once (a replay of the same Idempotency-Key answers its hint and ' +
+      '`signingSecretNote`). The previous one keeps signing too until `previousSecretExpiresAt` ' +
       '(24 hours); a second rotation within that time drops the oldest.',
     params: connectorParams,
     response: connectorWithSecretSchema,
-    handler: (ctx, { params }) => connectors.rotateSecret(ctx, params.id),
+    handler: async (ctx, { params }) => secretShownOnce(await connectors.rotateSecret(ctx, params.id)),
   });
   addMerchantRoute(app, platform, {
     method: 'POST',
@@ -132,7 +149,10 @@ export function connectorRoutes(app: FastifyInstance, platform: Platform): void 
     scope: 'integrations:write',
     tags: ['Integration settings'],
     summary: 'Change the integration settings',
-    description: 'Changes the given fields; `alertEmail: null` sends alerts to the support address again.',
+    description:
+      'Changes the given fields; `alertEmail: null` sends alerts to the support address again. 422 ' +
+      '`rule_violated` for an `allowedNetworks` entry outside what this Backroom allows ' +
+      '(BACKROOM_OUTBOUND_ALLOWED_NETWORKS).',
     body: integrationSettingsUpdateSchema,
     response: integrationSettingsSchema,
     handler: (ctx, { body }) => settings.updateIntegrationSettings(ctx, body),

@@ -173,7 +173,9 @@ const connectorFields = {
   name: z.string(),
   type: connectorTypeSchema,
   endpointName: z.string(),
-  url: z.string(),
+  url: z
+    .string()
+    .describe(`Query values masked as ${MASKED_VALUE}; sent back in an update, they keep the stored ones.`),
   integrationType: integrationTypeSchema,
   headers: z
     .record(z.string(), z.string())
@@ -213,7 +215,14 @@ export const connectorWithSecretSchema = z
     ...connectorFields,
     signingSecret: z
       .string()
-      .describe('The full signing secret (`whsec_…`), answered only when created or rotated: keep it.'),
+      .describe(
+        'The full signing secret (`whsec_…`), answered only when created or rotated: keep it. A replay of ' +
+          'the same Idempotency-Key answers the hint instead, with `signingSecretNote`.',
+      ),
+    signingSecretNote: z
+      .string()
+      .optional()
+      .describe('Only in a replay: says that `signingSecret` is the hint, as the secret is shown once.'),
   })
   .meta({
     id: 'ConnectorWithSecret',
@@ -266,8 +275,9 @@ export const integrationSettingsUpdateSchema = z
       .max(50)
       .optional()
       .describe(
-        'Non-public ranges connectors may call: range names (loopback, private, linkLocal, …) or CIDRs. ' +
-          'Replaces the list; empty allows public addresses only.',
+        'Non-public ranges connectors may call: range names (loopback, private, linkLocal, …, metadata) or ' +
+          "CIDRs, each within this Backroom's BACKROOM_OUTBOUND_ALLOWED_NETWORKS. Replaces the list; empty " +
+          'allows public addresses only.',
       ),
   })
   .meta({

@@ -2,7 +2,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { type FieldError, Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import { newSigningSecret } from '../../platform/outbound/signing.ts';
-import { UrlPolicy } from '../../platform/outbound/url-policy.ts';
+import { isLocalhostName, UrlPolicy } from '../../platform/outbound/url-policy.ts';
 import { SPI_ENDPOINTS, WEBHOOK_ENDPOINTS } from '../catalogue.ts';
 import type { ConnectorType } from '../tables.ts';
 import { resumeDeliveries } from '../webhooks/resume.ts';
@@ -16,6 +16,7 @@ import {
   MASKED_VALUE,
   type NewConnector,
 } from './schemas.ts';
+import { maskQuery, unmaskQuery, urlQueryPairs } from './url-query.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PREVIOUS_SECRET_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -33,7 +34,7 @@ function toView(row: Connector): ConnectorView {
     name: row.name,
     type: row.type,
     endpointName: row.endpointName,
-    url: row.url,
+    url: maskQuery(row.url),
     integrationType: row.integrationType,
     headers: masked,
     ...(row.type === 'WEBHOOK' ? { events: row.events } : {}),
@@ -118,18 +119,27 @@ function connectorErrors(type: ConnectorType, values: repo.ConnectorValues): Fie
   return errors;
 }
 
-/** Refuses a URL whose address the tenant's outbound policy does not allow (names are checked when resolved). */
+/**
+ * Refuses a URL whose address the outbound policy does not allow: an address literal, or `localhost` and names
+ * under it, which are loopback by definition. Other host names are checked when resolved, at each call.
+ */
 async function assertUrlAllowed(ctx: Ctx, url: string): Promise<void> {
-  const policy = new UrlPolicy((await integrationSettings(ctx)).allowedNetworks);
-  const host = new URL(url).hostname.toLowerCase();
-  const isLocalhost = host === 'localhost' || host.endsWith('.localhost');
-  const reason = policy.refuseUrl(url) ?? (isLocalhost ? policy.refuseAddress('127.0.0.1') : undefined);
+  const ceiling = ctx.platform.config.outboundAllowedNetworks;
+  const reason = refuseAtSave(new UrlPolicy((await integrationSettings(ctx)).allowedNetworks, ceiling), url);
   if (!reason) return;
-  throw new Problem(
-    'rule_violated',
-    `body.url: ${reason}. Add the range to allowedNetworks in PUT /merchant/v1/integrations/settings to call it.`,
-    { errors: [{ field: 'body.url', message: reason }] },
-  );
+  const tenantCanAllow = refuseAtSave(new UrlPolicy(ceiling, ceiling), url) === undefined;
+  const remedy = tenantCanAllow
+    ? ' Add the range to allowedNetworks in PUT /merchant/v1/integrations/settings to call it.'
+    : " This Backroom's operator does not allow it either (BACKROOM_OUTBOUND_ALLOWED_NETWORKS).";
+  throw new Problem('rule_violated', `body.url: ${reason}.${remedy}`, {
+    errors: [{ field: 'body.url', message: reason }],
+  });
+}
+
+function refuseAtSave(policy: UrlPolicy, url: string): string | undefined {
+  const refused = policy.refuseUrl(url);
+  if (refused || !isLocalhostName(new URL(url).hostname)) return refused;
+  return policy.refuseAddress('127.0.0.1');
 }
 
 /** The 409 for a second enabled SPI connector of an endpoint, naming the one in the way. */
@@ -161,6 +171,7 @@ export async function createConnector(ctx: Ctx, input: NewConnector): Promise<Co
   throwIfFieldErrors('validation_failed', [
     ...connectorErrors(input.type, values),
     ...maskedHeaderErrors(values),
+    ...maskedQueryErrors(values),
   ]);
   await assertUrlAllowed(ctx, values.url);
   const id = await repo.unlessSpiTaken(ctx.tx, () =>
@@ -184,6 +195,18 @@ function maskedHeaderErrors(values: repo.ConnectorValues): FieldError[] {
     }));
 }
 
+function maskedQueryErrors(values: repo.ConnectorValues): FieldError[] {
+  const masked = urlQueryPairs(values.url).filter(([, value]) => value === MASKED_VALUE);
+  if (masked.length === 0) return [];
+  const names = masked.map(([name]) => name).join(', ');
+  return [
+    {
+      field: 'body.url',
+      message: `${MASKED_VALUE} stands for a stored query value and this connector has none for ${names}; send the value`,
+    },
+  ];
+}
+
 /** The headers of an update, with masked values (as Backroom answers them) replaced by the stored ones. */
 function unmaskHeaders(sent: Record<string, string>, stored: Record<string, string>): Record<string, string> {
   const storedByName = new Map(Object.entries(stored).map(([name, value]) => [name.toLowerCase(), value]));
@@ -200,15 +223,26 @@ export async function getConnector(ctx: Ctx, id: string): Promise<ConnectorView>
 }
 
 export async function listConnectors(ctx: Ctx, query: ConnectorListQuery): Promise<Page<ConnectorView>> {
-  const [name, id] = query.cursor ? decodeCursor(query.cursor) : [];
   const rows = await repo.listConnectorRows(ctx.tx, {
     type: query.type,
     endpointName: query.endpointName,
     enabled: query.enabled,
-    after: query.cursor ? { name: String(name), id: String(id) } : undefined,
+    after: query.cursor ? connectorCursor(query.cursor) : undefined,
     limit: query.limit + 1,
   });
   return toPage(rows, query.limit, (row) => [row.name, row.id], toView);
+}
+
+/** The name and id of the last connector of the previous page, as `listConnectors` encoded them. */
+function connectorCursor(cursor: string): { name: string; id: string } {
+  const key = decodeCursor(cursor);
+  const [name, id] = key;
+  if (key.length !== 2 || typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
+    throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
+      errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],
+    });
+  }
+  return { name, id };
 }
 
 const updatable = [
@@ -242,11 +276,13 @@ export async function updateConnector(ctx: Ctx, id: string, update: ConnectorUpd
     if (update[field] !== undefined) Object.assign(next, { [field]: update[field] });
   }
   if (update.headers) next.headers = unmaskHeaders(update.headers, current.headers);
+  if (update.url) next.url = unmaskQuery(update.url, current.url);
   throwIfFieldErrors('validation_failed', [
     ...connectorErrors(current.type, next),
     ...maskedHeaderErrors(next),
+    ...maskedQueryErrors(next),
   ]);
-  if (update.url !== undefined && update.url !== current.url) await assertUrlAllowed(ctx, next.url);
+  if (next.url !== current.url) await assertUrlAllowed(ctx, next.url);
   const changed = updatable.filter((field) => JSON.stringify(next[field]) !== JSON.stringify(current[field]));
   if (changed.length === 0) return toView(current);
   const changes: Partial<repo.ConnectorValues> & repo.ConnectorState = Object.fromEntries(

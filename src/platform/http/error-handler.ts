@@ -45,6 +45,21 @@ const byStatus: Record<number, ProblemCode> = {
   429: 'rate_limited',
 };
 
+/**
+ * PostgreSQL errors about a value that cannot be read as its column's type. Inputs are validated before they
+ * reach SQL, so these come from one that slipped through (a crafted cursor, say): the client's fault, not ours.
+ */
+const unreadableValues: Record<string, string> = {
+  '22P02': 'is not valid for its type (such as an id that is not a UUID)',
+  '22007': 'is not a valid date or time',
+  '22008': 'is a date or time out of range',
+  '22003': 'is a number out of range',
+};
+
+function isUnreadableValue(sqlState: unknown): sqlState is string {
+  return typeof sqlState === 'string' && Object.hasOwn(unreadableValues, sqlState);
+}
+
 /** Turns anything thrown while handling a request into problem+json; nothing else answers errors. */
 export function toProblem(error: FastifyError | Error): Problem {
   if (error instanceof Problem) return error;
@@ -58,7 +73,10 @@ export function toProblem(error: FastifyError | Error): Problem {
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return new Problem('malformed_json', `The body is not valid JSON: ${error.message}`);
   }
-  const known = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
+  const known =
+    fastifyError.code && Object.hasOwn(fastifyCodes, fastifyError.code)
+      ? fastifyCodes[fastifyError.code]
+      : undefined;
   if (known) return new Problem(known, fastifyError.message);
   // PostgreSQL cannot store the NUL character (\u0000) in text or JSON, whatever field a client puts it in.
   const sqlState = (error as { code?: unknown }).code;
@@ -66,6 +84,13 @@ export function toProblem(error: FastifyError | Error): Problem {
     return new Problem(
       'validation_failed',
       'A text value contains a character that cannot be stored, such as NUL (\\u0000); remove it.',
+    );
+  }
+  const unreadable = isUnreadableValue(sqlState) ? unreadableValues[sqlState] : undefined;
+  if (unreadable) {
+    return new Problem(
+      'validation_failed',
+      `A value in the request ${unreadable}; check the fields and the cursor.`,
     );
   }
   const status = fastifyError.statusCode;
@@ -92,6 +117,10 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const problem = toProblem(error);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    // Logged because the value slipped past validation: the check that should have caught it is missing.
+    else if (isUnreadableValue((error as { code?: unknown }).code)) {
+      request.log.warn({ err: error }, 'the database refused a value of the request');
+    }
     return sendProblem(request, reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>

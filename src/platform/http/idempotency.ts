@@ -10,6 +10,21 @@ export interface StoredResponse {
   replayed: boolean;
 }
 
+const replayBodies = new WeakMap<object, unknown>();
+
+/**
+ * Marks an answer that shows a secret once: an Idempotency-Key stores (and later replays) `replay` in its
+ * place, so the secret is neither kept in the key's row nor answered again. Returns `body`, to be answered.
+ */
+export function replayAs<T extends object>(body: T, replay: unknown): T {
+  replayBodies.set(body, replay);
+  return body;
+}
+
+function bodyToStore(body: unknown): unknown {
+  return typeof body === 'object' && body !== null && replayBodies.has(body) ? replayBodies.get(body) : body;
+}
+
 export function requestFingerprint(method: string, path: string, body: unknown): string {
   return createHash('sha256')
     .update(`${method} ${path}\n${JSON.stringify(body ?? null)}`)
@@ -61,7 +76,7 @@ export async function runIdempotently(
       key: scope.key,
       requestHash: scope.fingerprint,
       responseStatus: response.status,
-      responseBody: JSON.stringify(response.body ?? null),
+      responseBody: JSON.stringify(bodyToStore(response.body) ?? null),
     })
     .onConflict((oc) =>
       oc.columns(['tenantId', 'principal', 'key']).doUpdateSet((eb) => ({

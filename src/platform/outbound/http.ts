@@ -1,7 +1,18 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import { Agent, errors, request } from 'undici';
-import type { CallFailure } from '../../integrations/tables.ts';
 import { UrlPolicy } from './url-policy.ts';
+
+/** Why an outbound call failed, as recorded and counted. */
+export type CallFailure =
+  | 'http_status'
+  | 'timeout'
+  | 'network'
+  | 'error_body'
+  | 'invalid_response'
+  | 'too_large'
+  | 'url_refused'
+  | 'circuit_open';
 
 export interface OutboundRequest {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -11,6 +22,12 @@ export interface OutboundRequest {
   timeoutMs: number;
   /** The tenant's allowed private networks (see UrlPolicy). */
   allowedNetworks: readonly string[];
+  /**
+   * The operator's ceiling, `config.outboundAllowedNetworks`: an address must be allowed by both lists. Left
+   * out, `allowedNetworks` alone decides, so it must then be narrowed to the ceiling already (as
+   * `integrationSettings` answers it).
+   */
+  operatorNetworks?: readonly string[];
   maxResponseBytes: number;
 }
 
@@ -25,31 +42,63 @@ export interface OutboundResponse {
   error: string | undefined;
 }
 
+/** Connection pools kept, least recently used first: one per outbound policy, so bounded. */
+const MAX_AGENTS = 100;
 const agents = new Map<string, Agent>();
 
 /** One connection pool per outbound policy; its DNS lookup refuses addresses the policy does not allow. */
-function agentFor(allowedNetworks: readonly string[]): Agent {
-  const key = [...allowedNetworks].sort().join(',');
-  let agent = agents.get(key);
-  if (!agent) {
-    const policy = new UrlPolicy(allowedNetworks);
-    agent = new Agent({
-      connect: {
-        lookup(hostname, options, callback) {
-          dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
-            if (error) return callback(error, [] as never, 0);
-            const refused = addresses.map((a) => policy.refuseAddress(a.address)).find(Boolean);
-            if (refused) return callback(new UrlRefused(`${hostname} ${refused}`), [] as never, 0);
-            if (options.all) return callback(null, addresses as never, 0);
-            const first = addresses[0] as LookupAddress;
-            return callback(null, first.address, first.family);
-          });
-        },
-      },
-    });
-    agents.set(key, agent);
+function agentFor(allowedNetworks: readonly string[], operatorNetworks?: readonly string[]): Agent {
+  const key = JSON.stringify([
+    [...allowedNetworks].sort(),
+    operatorNetworks ? [...operatorNetworks].sort() : null,
+  ]);
+  const cached = agents.get(key);
+  if (cached) {
+    agents.delete(key);
+    agents.set(key, cached);
+    return cached;
+  }
+  const agent = new Agent({
+    connect: { lookup: policedLookup(new UrlPolicy(allowedNetworks, operatorNetworks)) },
+  });
+  agents.set(key, agent);
+  for (const [oldKey, old] of agents) {
+    if (agents.size <= MAX_AGENTS) break;
+    agents.delete(oldKey);
+    // Requests already on the evicted pool finish; close() only stops it taking new ones.
+    old.close().catch(() => undefined);
   }
   return agent;
+}
+
+/** How many connection pools are kept, for tests. */
+export function outboundPoolCount(): number {
+  return agents.size;
+}
+
+/**
+ * DNS lookup that refuses a name when any of its addresses is one the policy does not allow. Whatever goes
+ * wrong while judging the answer goes to the callback: a throw here would escape into the event loop.
+ */
+function policedLookup(policy: UrlPolicy): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
+      let failure: Error | null = error;
+      if (!failure) {
+        try {
+          const refused = addresses.map((a) => policy.refuseAddress(a.address)).find(Boolean);
+          if (refused) failure = new UrlRefused(`${hostname} ${refused}`);
+          else if (addresses.length === 0) failure = new Error(`${hostname} has no address`);
+        } catch (caught) {
+          failure = caught instanceof Error ? caught : new Error(String(caught));
+        }
+      }
+      if (failure) return callback(failure, [] as never, 0);
+      if (options.all) return callback(null, addresses as never, 0);
+      const first = addresses[0] as LookupAddress;
+      return callback(null, first.address, first.family);
+    });
+  };
 }
 
 class UrlRefused extends Error {}
@@ -62,7 +111,7 @@ class TooLarge extends Error {}
 export async function sendOutbound(call: OutboundRequest): Promise<OutboundResponse> {
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
-  const refused = new UrlPolicy(call.allowedNetworks).refuseUrl(call.url);
+  const refused = new UrlPolicy(call.allowedNetworks, call.operatorNetworks).refuseUrl(call.url);
   if (refused) return failed('url_refused', `The URL ${refused}.`, 0);
   const signal = AbortSignal.timeout(call.timeoutMs);
   try {
@@ -71,7 +120,7 @@ export async function sendOutbound(call: OutboundRequest): Promise<OutboundRespo
       headers: call.headers,
       body: call.body,
       signal,
-      dispatcher: agentFor(call.allowedNetworks),
+      dispatcher: agentFor(call.allowedNetworks, call.operatorNetworks),
     });
     const body = await readLimited(response.body, call.maxResponseBytes);
     const ok = response.statusCode >= 200 && response.statusCode < 300;
@@ -117,13 +166,16 @@ async function readLimited(
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The first part of an answer, for the record, with every given secret and any api_key value masked. */
+/**
+ * The first part of an answer, for the record, with every given secret and any api_key value masked. Masked
+ * before it is cut, so a secret across the cut cannot leave its first characters in the record.
+ */
 export function responseExcerpt(
   body: string,
   secrets: readonly (string | null | undefined)[],
   max = 2000,
 ): string {
-  return redactSecrets(body.slice(0, max), secrets);
+  return redactSecrets(body, secrets).slice(0, max);
 }
 
 export function redactSecrets(text: string, secrets: readonly (string | null | undefined)[]): string {
