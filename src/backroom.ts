@@ -7,6 +7,7 @@ import { type DatabaseHandle, openDatabase } from './platform/db/database.ts';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './platform/db/embedded.ts';
 import { migrateToLatest } from './platform/db/migrate.ts';
 import { createLogger } from './platform/observability/logger.ts';
+import { type MetricsServer, startMetricsServer } from './platform/observability/metrics.ts';
 import { buildServer } from './server.ts';
 import { allTasks } from './tasks.ts';
 import { startWorker } from './worker.ts';
@@ -19,6 +20,8 @@ export interface RunningBackroom {
   app?: FastifyInstance;
   url?: string;
   worker?: Runner;
+  /** Where a worker without the API serves /metrics and /healthz, when BACKROOM_METRICS_PORT is set. */
+  metricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,14 @@ export async function startBackroom(config: Config, options: StartOptions): Prom
       : undefined;
     const url = app ? await app.listen({ host: config.host, port: config.port }) : undefined;
     const worker = options.worker ? await startWorker(platform, database.pool, allTasks(), log) : undefined;
+    // The API serves /metrics itself; a worker alone needs a port of its own to be scraped.
+    const metrics: MetricsServer | undefined =
+      worker && !app && config.metricsPort !== undefined
+        ? await startMetricsServer(config.host, config.metricsPort).catch(async (error: unknown) => {
+            await worker.stop();
+            throw error;
+          })
+        : undefined;
     return {
       platform,
       database,
@@ -72,6 +83,7 @@ export async function startBackroom(config: Config, options: StartOptions): Prom
       ...(app ? { app } : {}),
       ...(url ? { url } : {}),
       ...(worker ? { worker } : {}),
+      ...(metrics ? { metricsUrl: metrics.url } : {}),
       async stop() {
         shuttingDown = true;
         const timer = setTimeout(() => {
@@ -81,6 +93,7 @@ export async function startBackroom(config: Config, options: StartOptions): Prom
         timer.unref();
         await app?.close();
         await worker?.stop();
+        await metrics?.close();
         await connection.close();
         clearTimeout(timer);
       },

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isValidNetwork, NETWORK_RANGES } from './platform/outbound/url-policy.ts';
 
 const intFrom = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
@@ -29,8 +30,15 @@ const envSchema = z.object({
     .string()
     .default('0,5s,5m,30m,2h,5h,10h,10h')
     .transform((value, context) => parseSchedule(value, context)),
+  BACKROOM_WEBHOOK_BULK_LIMIT: intFrom(5000),
   BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES: intFrom(1_048_576),
+  BACKROOM_OUTBOUND_ALLOWED_NETWORKS: z
+    .string()
+    .default('loopback,private,uniqueLocal')
+    .transform((value, context) => parseNetworks(value, context)),
   BACKROOM_WORKER_LIVENESS_MS: intFrom(30_000),
+  BACKROOM_METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  BACKROOM_INTEGRATION_RETENTION_DAYS: intFrom(30),
   BACKROOM_SPI_BREAKER_ERROR_PERCENT: intFrom(50),
   BACKROOM_SPI_BREAKER_MIN_CALLS: intFrom(5),
   BACKROOM_SPI_BREAKER_WINDOW_MS: intFrom(10_000),
@@ -56,6 +64,21 @@ function parseSchedule(value: string, context: z.RefinementCtx): number[] {
   return delays;
 }
 
+/** `loopback,10.20.0.0/16` → the entries; empty allows public addresses only. */
+function parseNetworks(value: string, context: z.RefinementCtx): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  for (const entry of entries.filter((entry) => !isValidNetwork(entry))) {
+    context.addIssue({
+      code: 'custom',
+      message: `"${entry}" must be one of ${NETWORK_RANGES.join(', ')} or a CIDR such as 10.20.0.0/16`,
+    });
+  }
+  return [...new Set(entries)];
+}
+
 export interface Config {
   host: string;
   port: number;
@@ -78,9 +101,20 @@ export interface Config {
   mailFrom: string;
   /** Delay before each webhook attempt, in milliseconds; the first is usually 0. */
   webhookRetryScheduleMs: number[];
+  /** Most webhook deliveries one repost by search, resume or sweep batch changes in one statement. */
+  webhookBulkLimit: number;
   outboundMaxResponseBytes: number;
+  /**
+   * The most any tenant's `allowedNetworks` may open: non-public ranges outbound calls may ever reach. Tenant
+   * settings can only narrow it; cloud metadata addresses need `metadata` here.
+   */
+  outboundAllowedNetworks: string[];
   /** A worker process silent for this long is dead, and its running jobs are given to the living. */
   workerLivenessMs: number;
+  /** Where `backroom worker` serves /metrics and /healthz (on `host`); unset: it serves nothing. */
+  metricsPort: number | undefined;
+  /** Connector calls, finished webhook deliveries and finished e-mails older than this are purged daily. */
+  integrationRetentionDays: number;
   /**
    * SPI circuit breaker, one per connector per node: it opens when more than `errorPercent` of the calls in the
    * last `windowMs` failed (once there were at least `minCalls`), and lets one call try again after `resetMs`.
@@ -123,8 +157,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.BACKROOM_SMTP_URL,
     mailFrom: e.BACKROOM_MAIL_FROM,
     webhookRetryScheduleMs: e.BACKROOM_WEBHOOK_RETRY_SCHEDULE,
+    webhookBulkLimit: e.BACKROOM_WEBHOOK_BULK_LIMIT,
     outboundMaxResponseBytes: e.BACKROOM_OUTBOUND_MAX_RESPONSE_BYTES,
+    outboundAllowedNetworks: e.BACKROOM_OUTBOUND_ALLOWED_NETWORKS,
     workerLivenessMs: e.BACKROOM_WORKER_LIVENESS_MS,
+    metricsPort: e.BACKROOM_METRICS_PORT,
+    integrationRetentionDays: e.BACKROOM_INTEGRATION_RETENTION_DAYS,
     spiBreaker: {
       errorPercent: e.BACKROOM_SPI_BREAKER_ERROR_PERCENT,
       minCalls: e.BACKROOM_SPI_BREAKER_MIN_CALLS,

@@ -7,7 +7,7 @@ import { describeCredentials, isDemoSeeded, savedDemoCredentials, seedDemo } fro
 import { inventoryCommands } from './cli/inventory.ts';
 import { inventoryFeedCommands } from './cli/inventory-feed.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createApiClient } from './platform/auth/clients.ts';
+import { createApiClient, disableApiClient } from './platform/auth/clients.ts';
 import { isLicenceTier, LICENCE_TIERS } from './platform/auth/licence.ts';
 import { ALL_SCOPES, isScope, ROLES, type Role, type Scope } from './platform/auth/scopes.ts';
 import { TokenService } from './platform/auth/tokens.ts';
@@ -123,10 +123,11 @@ program
 
 program
   .command('worker')
-  .description('Run background tasks and schedules only')
+  .description('Run background tasks and schedules only; serves /metrics on BACKROOM_METRICS_PORT if set')
   .action(async () => {
     const running = await startBackroom(config, { http: false, worker: true });
     console.log('Backroom worker is running.');
+    if (running.metricsUrl) console.log(`Metrics: ${running.metricsUrl}/metrics`);
     onShutdown(() => running.stop());
   });
 
@@ -173,9 +174,8 @@ tenant
     for (const t of tenants) console.log(`${t.merchantId}/${t.environment}\t${t.licenceTier}\t${t.id}`);
   });
 
-program
-  .command('client')
-  .description('API clients')
+const client = program.command('client').description('API clients');
+client
   .command('create')
   .description('Create an API client; prints its client id, secret and API key once')
   .requiredOption('--tenant <merchant[/environment]>', 'for example demo or demo/staging')
@@ -197,6 +197,15 @@ program
     console.log(`api_key        ${credentials.apiKey}`);
     console.log(`scopes         ${credentials.scopes.join(' ')}`);
     console.log('The secret and the API key are not stored in readable form: keep them now.');
+  });
+client
+  .command('disable <clientId>')
+  .description('Disable an API client: its API key stops working at once, its tokens at expiry')
+  .action(async (clientId: string) => {
+    if (!(await withPlatform((platform) => disableApiClient(platform.db, clientId)))) {
+      throw new Error(`No API client ${clientId}.`);
+    }
+    console.log(`Client ${clientId} disabled.`);
   });
 
 program

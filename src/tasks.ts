@@ -1,3 +1,4 @@
+import { purgeIntegrationRecordsTask } from './integrations/retention.ts';
 import { modules as allModules } from './modules/index.ts';
 import type { Platform } from './platform/context.ts';
 import { sendEmailTask } from './platform/email/outbox.ts';
@@ -14,6 +15,7 @@ const platformTasks: TaskDefinition[] = [
     },
   },
   sendEmailTask,
+  purgeIntegrationRecordsTask,
 ];
 
 /** Every background task: the platform's, the event dispatcher with every module's subscribers, the modules'. */

@@ -94,6 +94,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     );
     create index webhook_deliveries_by_status on webhook_deliveries (tenant_id, status, created_at);
     create index webhook_deliveries_by_connector on webhook_deliveries (tenant_id, connector_id, created_at);
+    -- The sweeper and a connector's resume look only at deliveries still pending.
+    create index webhook_deliveries_pending on webhook_deliveries (tenant_id, connector_id, next_attempt_at)
+      where status = 'pending';
     select backroom_private.enable_tenant_isolation('webhook_deliveries');
 
     -- Every outbound call a connector made: webhook attempts and SPI calls. Feeds health and the attempt list.
@@ -135,6 +138,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       sent_at timestamptz,
       primary key (tenant_id, id)
     );
+    -- Retention deletes finished e-mails oldest first.
+    create index email_outbox_finished on email_outbox (created_at) where status <> 'queued';
     select backroom_private.enable_tenant_isolation('email_outbox');
 
     -- Worker processes and their job-runner ids, so a live worker can free the jobs of one that died.

@@ -7,10 +7,11 @@ export interface CallFacts {
   connector: Connector;
   call: ConnectorCall;
   error: string | null;
-  failingSince: Date;
+  /** The first failure of the connector's current run of failures; absent when it is not failing. */
+  failingSince?: Date | undefined;
 }
 
-interface Composed {
+export interface Composed {
   subject: string;
   text: string;
 }
@@ -50,8 +51,35 @@ export function alertEmail(
             '(integration settings: disableAfterMinutes).',
           ]
         : ['The connector is disabled: it makes no new calls until it is enabled again.']),
-      `Backroom sends at most one alert per connector in any ${windowLength}`,
-      '(integration settings: alertWindowMinutes).',
+      `Backroom sends at most one alert per connector in any ${windowLength}, for failures and slow answers`,
+      'alike (integration settings: alertWindowMinutes).',
+    ].join('\n'),
+  };
+}
+
+/** The rate-limited alert about an answer that came later than the connector's latency threshold. */
+export function slowAnswerEmail(
+  ctx: Ctx,
+  facts: CallFacts,
+  contact: MerchantContact,
+  window: { slowAnswers: number; windowMinutes: number },
+): Composed {
+  const { connector, call } = facts;
+  const windowLength = formatDuration(window.windowMinutes);
+  return {
+    subject: `Backroom alert: connector "${connector.name}" (${connector.endpointName}) is slow`,
+    text: [
+      `A call from Backroom to your connector "${connector.name}" took ${call.response.latencyMs} ms,`,
+      `longer than its latency threshold of ${connector.latencyThresholdMs} ms (latencyThresholdMs).`,
+      '',
+      ...describeConnector(facts, contact),
+      `Slow answer:   ${call.startedAt.toISOString()}, HTTP ${call.response.status}`,
+      `Latency:       ${call.response.latencyMs} ms`,
+      `Slow answers in the last ${windowLength}: ${window.slowAnswers}`,
+      '',
+      ...whereToLook(ctx, connector),
+      `Backroom sends at most one alert per connector in any ${windowLength}, for failures and slow answers`,
+      'alike (integration settings: alertWindowMinutes).',
     ].join('\n'),
   };
 }
@@ -87,7 +115,7 @@ function describeConnector({ connector, failingSince }: CallFacts, contact: Merc
     `Merchant:      ${contact.merchantId} (${contact.environment})`,
     `Connector:     ${connector.name} (id ${connector.id})`,
     `Endpoint:      ${connector.endpointName}, ${connector.type === 'SPI' ? 'SPI' : 'webhook'}, ${connector.url}`,
-    `Failing since: ${failingSince.toISOString()}`,
+    ...(failingSince ? [`Failing since: ${failingSince.toISOString()}`] : []),
   ];
 }
 

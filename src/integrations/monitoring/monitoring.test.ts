@@ -199,14 +199,14 @@ describe('alert e-mails', () => {
     expect(await eventsFor(s, id)).toHaveLength(6);
   });
 
-  it("uses the tenant's alert address and alert window when set, and sends nothing when there is no address", async () => {
+  it("uses the tenant's alert address and alert window when set; without any address it sends nothing and leaves the window free", async () => {
     const other = await createMerchant(s.t.platform);
     const id = await connector({}, other);
     const recordOther = (response: OutboundResponse) =>
       recordCall(s.t.platform, other.tenant.id, id, response);
     await recordOther(httpFailure(500));
     expect(await emails(other)).toEqual([]); // no support address, no alert address
-    expect((await state(id)).lastAlertAt).not.toBeNull();
+    expect((await state(id)).lastAlertAt).toBeNull();
 
     await asSystem(s.t.platform, other.tenant.id, 'test', (ctx) =>
       ctx.tx
@@ -214,13 +214,58 @@ describe('alert e-mails', () => {
         .values({ tenantId: other.tenant.id, alertEmail: 'ops@merchant.test', alertWindowMinutes: 5 })
         .execute(),
     );
-    await moveBack(id, 'last_alert_at', 6 * MINUTE);
-    await recordOther(httpFailure(500));
+    await recordOther(httpFailure(500)); // the first failure with an address alerts at once
     await moveBack(id, 'last_alert_at', 4 * MINUTE);
     await recordOther(httpFailure(500));
     const sent = await emails(other);
     expect(sent.map((email) => email.recipients)).toEqual([['ops@merchant.test']]);
     expect(sent[0]?.text).toContain('Failed calls in the last 5 minutes: 2\n');
+
+    await moveBack(id, 'last_alert_at', 2 * MINUTE);
+    await recordOther(httpFailure(500));
+    expect(await emails(other)).toHaveLength(2);
+  });
+
+  it('a slow answer sends a latency alert, in the same window as failure alerts', async () => {
+    const id = await connector({ type: 'SPI', endpointName: 'REWARD_LOOKUP', latencyThresholdMs: 200 });
+    await record(id, succeeded(200));
+    expect(await emailsAbout(id)).toEqual([]);
+
+    await record(id, succeeded(850));
+    const [alert, ...others] = await emailsAbout(id);
+    expect(others).toEqual([]);
+    expect(alert).toMatchObject({
+      purpose: 'connector_latency_alert',
+      recipients: [SUPPORT],
+      subject: 'Backroom alert: connector "REWARD_LOOKUP test" (REWARD_LOOKUP) is slow',
+    });
+    expect(alert?.text).toContain('took 850 ms,\nlonger than its latency threshold of 200 ms');
+    expect(alert?.text).toContain('Slow answers in the last 1 hour: 1\n');
+    expect(alert?.text).toContain(`/merchant/v1/connectors/${id}/health`);
+    expect(alert?.text).not.toContain('Failing since');
+
+    await record(id, succeeded(900));
+    await record(id, httpFailure(500));
+    expect(await emailsAbout(id)).toHaveLength(1); // the window is taken, for failures too
+
+    await moveBack(id, 'last_alert_at', 61 * MINUTE);
+    await record(id, succeeded(700));
+    const later = await emailsAbout(id);
+    expect(later.map((email) => email.purpose)).toEqual([
+      'connector_latency_alert',
+      'connector_latency_alert',
+    ]);
+    expect(later[1]?.text).toContain('Slow answers in the last 1 hour: 3\n');
+  });
+
+  it('a slow answer that failed is alerted as a failure', async () => {
+    const id = await connector({ latencyThresholdMs: 100 });
+    await record(id, httpFailure(503, 400));
+    const sent = await emailsAbout(id);
+    expect(sent.map((email) => email.purpose)).toEqual(['connector_alert']);
+    expect(sent[0]?.text).toContain('Latency:       400 ms');
+    const events = await eventsFor(s, id);
+    expect(events.map((e) => e.type).sort()).toEqual(['INTEGRATION_ERROR', 'INTEGRATION_LATENCY_EXCEEDED']);
   });
 });
 
@@ -272,14 +317,14 @@ describe('EXPORT_MONITORING_EVENTS connectors', () => {
     await record(id, httpFailure(500, 50));
     expect(await eventsFor(s, id)).toEqual([]);
     expect((await state(id)).failingSince).not.toBeNull();
-    expect((await emailsAbout(id)).map((email) => email.purpose)).toEqual(['connector_alert']);
+    expect((await emailsAbout(id)).map((email) => email.purpose)).toEqual(['connector_latency_alert']);
 
     await moveBack(id, 'failing_since', 5 * 24 * 60 * MINUTE);
     await record(id, httpFailure(500));
     expect((await state(id)).enabled).toBe(false);
     expect(await eventsFor(s, id)).toEqual([]);
     expect((await emailsAbout(id)).map((email) => email.purpose)).toEqual([
-      'connector_alert',
+      'connector_latency_alert',
       'connector_disabled',
     ]);
     const { rows } = await s.t.database.pool.query(

@@ -1,7 +1,8 @@
 import type { Ctx } from '../../platform/context.ts';
 import { type OutboundResponse, redactSecrets, responseExcerpt } from '../../platform/outbound/http.ts';
 import { type Connector, connectorSecrets } from '../connectors/lookup.ts';
-import { handleFailure } from './failures.ts';
+import { noteConnectorFailure, noteConnectorSuccess } from '../connectors/state.ts';
+import { alertOnSlowAnswer, disableOrAlertOnFailure } from './alerts.ts';
 import { countConnectorCall } from './metrics.ts';
 import { emitMonitoringEvent, isMonitored } from './monitoring-events.ts';
 import * as repo from './repo.ts';
@@ -19,8 +20,8 @@ export interface ConnectorCall {
  * Records one call a connector made, in the caller's transaction, with secrets masked in the excerpt and
  * the error. Every webhook attempt and every SPI call goes through here, so this is also where monitoring
  * happens: metrics, the connector's failure state, monitoring events, e-mail alerts and the automatic disable.
- * A refusal by an open circuit breaker is recorded and counted only: no call went out, and reporting each
- * refusal would flood the merchant.
+ * Refusals by an open circuit breaker are normally only counted by callSpi; one recorded here is not
+ * monitored: no call went out, and reporting each refusal would flood the merchant. A slow answer that also failed is alerted as a failure.
  */
 export async function recordConnectorCall(
   ctx: Ctx,
@@ -47,12 +48,19 @@ export async function recordConnectorCall(
   countConnectorCall(connector.endpointName, call);
   if (response.failure === 'circuit_open') return;
 
-  if (response.ok) await repo.markSucceeded(ctx.tx, connector.id);
-  else await handleFailure(ctx, connector, call, error);
-
   // A timeout is reported as an error; a slow answer that did arrive is reported as slow.
   const slow = response.status !== undefined && response.latencyMs > connector.latencyThresholdMs;
+  const facts = { connector, call, error };
+  if (response.ok) {
+    await noteConnectorSuccess(ctx, connector.id);
+  } else {
+    const state = await noteConnectorFailure(ctx, connector.id, call.startedAt);
+    if (!state) return; // deleted meanwhile
+    if (isMonitored(connector)) await emitMonitoringEvent(ctx, 'INTEGRATION_ERROR', connector, call, error);
+    await disableOrAlertOnFailure(ctx, { ...facts, failingSince: state.failingSince }, state.enabled);
+  }
   if (slow && isMonitored(connector)) {
     await emitMonitoringEvent(ctx, 'INTEGRATION_LATENCY_EXCEEDED', connector, call, error);
   }
+  if (slow && response.ok) await alertOnSlowAnswer(ctx, facts);
 }

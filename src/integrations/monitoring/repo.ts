@@ -21,72 +21,6 @@ export async function insertCall(tx: Tx, call: NewCallRecord): Promise<void> {
   await tx.insertInto('connectorCalls').values(call).execute();
 }
 
-/** Ends the connector's run of failures, if it had one. Writes (and locks) nothing when it had none. */
-export async function markSucceeded(tx: Tx, connectorId: string): Promise<void> {
-  await tx
-    .updateTable('connectors')
-    .set({ failingSince: null })
-    .where('id', '=', connectorId)
-    .where('failingSince', 'is not', null)
-    .execute();
-}
-
-export interface FailureState {
-  failingSince: Date;
-  enabled: boolean;
-}
-
-/** Starts or continues the connector's run of failures; undefined if the connector is gone. */
-export async function markFailed(tx: Tx, connectorId: string, at: Date): Promise<FailureState | undefined> {
-  const row = await tx
-    .updateTable('connectors')
-    .set({
-      failingSince: sql<Date>`coalesce(failing_since, ${at})`,
-      lastFailureAt: sql<Date>`greatest(last_failure_at, ${at})`,
-    })
-    .where('id', '=', connectorId)
-    .returning(['failingSince', 'enabled'])
-    .executeTakeFirst();
-  return row?.failingSince ? { failingSince: row.failingSince, enabled: row.enabled } : undefined;
-}
-
-/**
- * Takes the connector's alert slot if no alert went out since `windowStart`: one conditional update, so of
- * concurrent failures exactly one wins (the others re-check the row after the winner commits).
- */
-export async function claimAlert(
-  tx: Tx,
-  connectorId: string,
-  now: Date,
-  windowStart: Date,
-): Promise<boolean> {
-  const row = await tx
-    .updateTable('connectors')
-    .set({ lastAlertAt: now })
-    .where('id', '=', connectorId)
-    .where((eb) => eb.or([eb('lastAlertAt', 'is', null), eb('lastAlertAt', '<=', windowStart)]))
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-/** Disables the connector unless it is disabled already; true when this call disabled it. */
-export async function disableConnector(
-  tx: Tx,
-  connectorId: string,
-  now: Date,
-  reason: string,
-): Promise<boolean> {
-  const row = await tx
-    .updateTable('connectors')
-    .set({ enabled: false, disabledAt: now, disabledReason: reason, updatedAt: now })
-    .where('id', '=', connectorId)
-    .where('enabled', '=', true)
-    .returning('id')
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 /** Failed calls (refusals by an open circuit aside) since `since`. */
 export async function countFailuresSince(tx: Tx, connectorId: string, since: Date): Promise<number> {
   const row = await tx
@@ -98,6 +32,24 @@ export async function countFailuresSince(tx: Tx, connectorId: string, since: Dat
     .where((eb) => eb('failure', 'is distinct from', 'circuit_open'))
     .executeTakeFirstOrThrow();
   return Number(row.failures);
+}
+
+/** Calls since `since` that were answered, but later than `thresholdMs`. */
+export async function countSlowCallsSince(
+  tx: Tx,
+  connectorId: string,
+  since: Date,
+  thresholdMs: number,
+): Promise<number> {
+  const row = await tx
+    .selectFrom('connectorCalls')
+    .select((eb) => eb.fn.countAll<number>().as('slow'))
+    .where('connectorId', '=', connectorId)
+    .where('startedAt', '>=', since)
+    .where('statusCode', 'is not', null)
+    .where('latencyMs', '>', thresholdMs)
+    .executeTakeFirstOrThrow();
+  return Number(row.slow);
 }
 
 export interface MerchantContact {

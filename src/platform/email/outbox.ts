@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { z } from 'zod';
 import type { Config } from '../../config.ts';
 import type { Ctx, Platform } from '../context.ts';
 import type { TaskDefinition } from '../events/registry.ts';
@@ -46,15 +47,26 @@ export async function emailState(ctx: Ctx, emailId: string): Promise<EmailState 
     .executeTakeFirst();
 }
 
+/**
+ * By default nodemailer waits two minutes for a connection and ten for a silent socket, holding a worker slot
+ * all along; with these an unresponsive server fails the attempt within seconds, and the job is retried.
+ * Parameters in BACKROOM_SMTP_URL (`?socketTimeout=60000`) take precedence.
+ */
+export const SMTP_TIMEOUTS = { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000 };
+
 let transport: { url: string; transporter: Transporter } | undefined;
 
-function transporterFor(config: Config): Transporter | undefined {
+/** The SMTP transport for BACKROOM_SMTP_URL, created once per URL; undefined when none is configured. */
+export function smtpTransporter(config: Config): Transporter | undefined {
   if (!config.smtpUrl) return undefined;
   if (transport?.url !== config.smtpUrl) {
-    transport = { url: config.smtpUrl, transporter: nodemailer.createTransport(config.smtpUrl) };
+    const transporter = nodemailer.createTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS });
+    transport = { url: config.smtpUrl, transporter };
   }
   return transport.transporter;
 }
+
+const sendEmailPayload = z.object({ tenantId: z.guid(), emailId: z.guid() });
 
 /**
  * Sends one queued e-mail over SMTP, outside any transaction. A failure is recorded and thrown so the job
@@ -64,7 +76,12 @@ function transporterFor(config: Config): Transporter | undefined {
 export const sendEmailTask: TaskDefinition = {
   name: SEND_EMAIL_TASK,
   async run(platform: Platform, payload: unknown) {
-    const { tenantId, emailId } = payload as { tenantId: string; emailId: string };
+    const parsed = sendEmailPayload.safeParse(payload);
+    if (!parsed.success) {
+      // Every attempt fails the same way; the job ends up failed in the queue with this message.
+      throw new Error(`${SEND_EMAIL_TASK}: malformed payload: ${z.prettifyError(parsed.error)}`);
+    }
+    const { tenantId, emailId } = parsed.data;
     const email = await asSystem(platform, tenantId, SEND_EMAIL_TASK, (ctx) =>
       ctx.tx
         .selectFrom('emailOutbox')
@@ -77,7 +94,7 @@ export const sendEmailTask: TaskDefinition = {
       asSystem(platform, tenantId, SEND_EMAIL_TASK, (ctx) =>
         ctx.tx.updateTable('emailOutbox').set(values).where('id', '=', emailId).execute(),
       );
-    const transporter = transporterFor(platform.config);
+    const transporter = smtpTransporter(platform.config);
     if (!transporter) {
       await update({ status: 'skipped', lastError: 'No SMTP server is configured (BACKROOM_SMTP_URL).' });
       return;

@@ -1,9 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
 /**
  * Metrics of work that belongs to the process rather than to one app (outbound connector calls, which workers
- * make too). Every app's /metrics serves them after its own.
+ * make too). Every app's /metrics serves them after its own, and so does a worker's metrics server.
  */
 export const processMetrics = new Registry();
 
@@ -33,4 +33,26 @@ export function installMetrics(app: FastifyInstance): Registry {
     return reply.type(registry.contentType).send(texts.join(''));
   });
   return registry;
+}
+
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A process without the API (`backroom worker`) serves its metrics here: `GET /metrics` (the Node process
+ * metrics and the process registry) and `GET /healthz`, nothing else.
+ */
+export async function startMetricsServer(host: string, port: number): Promise<MetricsServer> {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const app = Fastify({ logger: false });
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/metrics', async (_request, reply) => {
+    const texts = await Promise.all([registry.metrics(), processMetrics.metrics()]);
+    return reply.type(registry.contentType).send(texts.join(''));
+  });
+  const url = await app.listen({ host, port });
+  return { url, close: () => app.close() };
 }
