@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
 import { enqueueAttempt } from './schedule.ts';
@@ -119,27 +119,23 @@ export async function reschedulePending(
   runAt: Date,
   limit: number,
 ): Promise<{ scheduled: number; remaining: number }> {
-  const { rows } = await sql<{ id: string }>`
-    with chosen as (
-      select id from webhook_deliveries
-      where connector_id = ${connectorId} and status = 'pending'
-      order by created_at, id
+  const scheduled = await scheduleChosen(
+    tx,
+    tenantId,
+    sql`select d.id from webhook_deliveries d
+      where d.connector_id = ${connectorId} and d.status = 'pending'
+      order by d.created_at, d.id
       limit ${limit}
-      for update
-    ), waiting as (
-      update webhook_deliveries d set next_attempt_at = ${runAt}
-      from chosen where d.id = chosen.id
-      returning d.id
-    )
-    select waiting.id, ${enqueueAttempt(tenantId, sql.ref('waiting.id'), runAt)}
-    from waiting`.execute(tx);
+      for update`,
+    runAt,
+  );
   const pending = await tx
     .selectFrom('webhookDeliveries')
     .select((eb) => eb.fn.countAll<string>().as('count'))
     .where('connectorId', '=', connectorId)
     .where('status', '=', 'pending')
     .executeTakeFirstOrThrow();
-  return { scheduled: rows.length, remaining: Math.max(0, Number(pending.count) - rows.length) };
+  return { scheduled, remaining: Math.max(0, Number(pending.count) - scheduled) };
 }
 
 /**
@@ -174,15 +170,28 @@ export async function rescheduleStranded(
   runAt: Date,
   limit: number,
 ): Promise<number> {
-  const { rows } = await sql<{ id: string }>`
-    with chosen as (
-      select d.id from webhook_deliveries d
+  return scheduleChosen(
+    tx,
+    tenantId,
+    sql`select d.id from webhook_deliveries d
       join connectors c on c.tenant_id = d.tenant_id and c.id = d.connector_id
       where ${stranded(stalledBefore)}
       order by d.created_at, d.id
       limit ${limit}
-      for update of d skip locked
-    ), rescheduled as (
+      for update of d skip locked`,
+    runAt,
+  );
+}
+
+/** Sets the next attempt of the deliveries `chosen` selects (ids) to `runAt` and schedules it, in one statement. */
+async function scheduleChosen(
+  tx: Tx,
+  tenantId: string,
+  chosen: RawBuilder<unknown>,
+  runAt: Date,
+): Promise<number> {
+  const { rows } = await sql<{ id: string }>`
+    with chosen as (${chosen}), rescheduled as (
       update webhook_deliveries d set next_attempt_at = ${runAt}
       from chosen where d.id = chosen.id
       returning d.id

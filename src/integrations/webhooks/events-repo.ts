@@ -49,33 +49,37 @@ function selected(selection: DeliverySelection) {
       : matching(selection.search)(eb);
 }
 
-function deliveriesWithConnector(tx: Tx) {
+/** Deliveries joined to the connector each goes to. */
+function joinedToConnectors(tx: Tx) {
   return tx
     .selectFrom('webhookDeliveries')
     .innerJoin('connectors', (join) =>
       join
         .onRef('connectors.tenantId', '=', 'webhookDeliveries.tenantId')
         .onRef('connectors.id', '=', 'webhookDeliveries.connectorId'),
-    )
-    .select([
-      'webhookDeliveries.id',
-      'webhookDeliveries.connectorId',
-      'connectors.name as connectorName',
-      'webhookDeliveries.endpointName',
-      'webhookDeliveries.eventType',
-      'webhookDeliveries.eventId',
-      'webhookDeliveries.status',
-      'webhookDeliveries.attempts',
-      'webhookDeliveries.totalAttempts',
-      'webhookDeliveries.lastStatusCode',
-      'webhookDeliveries.lastError',
-      'webhookDeliveries.createdAt',
-      'webhookDeliveries.lastAttemptAt',
-      'webhookDeliveries.nextAttemptAt',
-      'webhookDeliveries.succeededAt',
-      'webhookDeliveries.failedAt',
-      'webhookDeliveries.repostedAt',
-    ]);
+    );
+}
+
+function deliveriesWithConnector(tx: Tx) {
+  return joinedToConnectors(tx).select([
+    'webhookDeliveries.id',
+    'webhookDeliveries.connectorId',
+    'connectors.name as connectorName',
+    'webhookDeliveries.endpointName',
+    'webhookDeliveries.eventType',
+    'webhookDeliveries.eventId',
+    'webhookDeliveries.status',
+    'webhookDeliveries.attempts',
+    'webhookDeliveries.totalAttempts',
+    'webhookDeliveries.lastStatusCode',
+    'webhookDeliveries.lastError',
+    'webhookDeliveries.createdAt',
+    'webhookDeliveries.lastAttemptAt',
+    'webhookDeliveries.nextAttemptAt',
+    'webhookDeliveries.succeededAt',
+    'webhookDeliveries.failedAt',
+    'webhookDeliveries.repostedAt',
+  ]);
 }
 
 /** Newest first, after the cursor; each row carries its cursor, exact to the microsecond. */
@@ -144,13 +148,7 @@ export async function existingDeliveryIds(tx: Tx, ids: readonly string[]): Promi
 
 /** The disabled connectors the selected deliveries (pending ones aside) go to, by name. */
 export function disabledConnectorsOf(tx: Tx, selection: DeliverySelection) {
-  return tx
-    .selectFrom('webhookDeliveries')
-    .innerJoin('connectors', (join) =>
-      join
-        .onRef('connectors.tenantId', '=', 'webhookDeliveries.tenantId')
-        .onRef('connectors.id', '=', 'webhookDeliveries.connectorId'),
-    )
+  return joinedToConnectors(tx)
     .select(['connectors.id', 'connectors.name'])
     .distinct()
     .where(selected(selection))
