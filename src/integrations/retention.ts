@@ -31,57 +31,60 @@ export async function purgeIntegrationRecords(
 ): Promise<PurgedRecords> {
   const cutoff = new Date(now.getTime() - retentionDays * DAY_MS);
   const purged: PurgedRecords = { connectorCalls: 0, succeededDeliveries: 0, failedDeliveries: 0, emails: 0 };
-  const inBatches = (statement: () => RawBuilder<unknown>) => deleteInBatches(db, batchSize, statement);
+  const purge = (table: PurgedTable, where: RawBuilder<unknown>) =>
+    deleteInBatches(db, table, where, batchSize);
 
   const connectors = await db.selectFrom('connectors').select(['tenantId', 'id']).execute();
   for (const { tenantId, id } of connectors) {
-    purged.connectorCalls += await inBatches(
-      () => sql`
-        delete from connector_calls where (tenant_id, id) in (
-          select tenant_id, id from connector_calls
-          where tenant_id = ${tenantId} and connector_id = ${id} and started_at < ${cutoff}
-          limit ${batchSize})`,
+    purged.connectorCalls += await purge(
+      'connectorCalls',
+      sql`tenant_id = ${tenantId} and connector_id = ${id} and started_at < ${cutoff}`,
     );
   }
 
   const tenants = await db.selectFrom('tenants').select('id').execute();
   for (const { id: tenantId } of tenants) {
-    purged.succeededDeliveries += await inBatches(
-      () => sql`
-        delete from webhook_deliveries where (tenant_id, id) in (
-          select tenant_id, id from webhook_deliveries
-          where tenant_id = ${tenantId} and status = 'succeeded' and created_at < ${cutoff}
-            and succeeded_at < ${cutoff}
-          limit ${batchSize})`,
+    purged.succeededDeliveries += await purge(
+      'webhookDeliveries',
+      sql`tenant_id = ${tenantId} and status = 'succeeded' and created_at < ${cutoff}
+        and succeeded_at < ${cutoff}`,
     );
-    purged.failedDeliveries += await inBatches(
-      () => sql`
-        delete from webhook_deliveries where (tenant_id, id) in (
-          select tenant_id, id from webhook_deliveries
-          where tenant_id = ${tenantId} and status = 'failed' and created_at < ${cutoff}
-            and failed_at < ${cutoff}
-          limit ${batchSize})`,
+    purged.failedDeliveries += await purge(
+      'webhookDeliveries',
+      sql`tenant_id = ${tenantId} and status = 'failed' and created_at < ${cutoff}
+        and failed_at < ${cutoff}`,
     );
   }
 
-  purged.emails = await inBatches(
-    () => sql`
-      delete from email_outbox where (tenant_id, id) in (
-        select tenant_id, id from email_outbox
-        where status <> 'queued' and created_at < ${cutoff}
-        limit ${batchSize})`,
-  );
+  purged.emails = await purge('emailOutbox', sql`status <> 'queued' and created_at < ${cutoff}`);
   return purged;
 }
 
+/** The tables the purge deletes from: fixed names, never built from input. */
+const PURGED_TABLES = {
+  connectorCalls: sql.table('connector_calls'),
+  webhookDeliveries: sql.table('webhook_deliveries'),
+  emailOutbox: sql.table('email_outbox'),
+};
+type PurgedTable = keyof typeof PURGED_TABLES;
+
+/**
+ * Deletes the rows of `table` that match `where`, `batchSize` at a time, each batch a statement of its own,
+ * until a batch comes up short; answers how many it deleted.
+ */
 async function deleteInBatches(
   db: Db,
+  table: PurgedTable,
+  where: RawBuilder<unknown>,
   batchSize: number,
-  statement: () => RawBuilder<unknown>,
 ): Promise<number> {
+  const from = PURGED_TABLES[table];
   let total = 0;
   for (;;) {
-    const deleted = Number((await statement().execute(db)).numAffectedRows ?? 0n);
+    const { numAffectedRows } = await sql`
+      delete from ${from} where (tenant_id, id) in (
+        select tenant_id, id from ${from} where ${where} limit ${batchSize})`.execute(db);
+    const deleted = Number(numAffectedRows ?? 0n);
     total += deleted;
     if (deleted < batchSize) return total;
   }

@@ -1,21 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { useIntegrationsApp, webhookConnector as webhook } from '../../../test/helpers/integrations.ts';
 import { responseExcerpt } from '../../platform/outbound/http.ts';
-import { asSystem } from '../../platform/system-context.ts';
-import { connectorById, connectorSecrets } from './lookup.ts';
+import { connectorSecrets } from './lookup.ts';
 
-const s = useAppWithMerchant();
-const api = merchantApi(s);
-
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  name: 'ERP receipts',
-  type: 'WEBHOOK',
-  endpointName: 'INVENTORY_EXPORT_ASN',
-  url: 'https://erp.example.com/hooks',
-  ...overrides,
-});
+const { s, api, storedConnector } = useIntegrationsApp();
 
 const postWithKey = (url: string, key: string, payload?: object) =>
   s.t.app.inject({
@@ -24,14 +13,6 @@ const postWithKey = (url: string, key: string, payload?: object) =>
     headers: { ...s.merchant.auth, 'idempotency-key': key },
     ...(payload ? { payload } : {}),
   });
-
-async function storedConnector(id: string) {
-  const connector = await asSystem(s.t.platform, s.merchant.tenant.id, 'test', (ctx) =>
-    connectorById(ctx, id),
-  );
-  if (!connector) throw new Error(`connector ${id} missing`);
-  return connector;
-}
 
 async function storedReplay(key: string): Promise<string> {
   const { rows } = await s.t.database.pool.query(

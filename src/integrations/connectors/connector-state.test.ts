@@ -1,33 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { createMerchant } from '../../../test/helpers/app.ts';
+import {
+  spiConnector as spi,
+  useIntegrationsApp,
+  webhookConnector as webhook,
+} from '../../../test/helpers/integrations.ts';
 import { merchantApi } from '../../../test/helpers/inventory.ts';
 
-const s = useAppWithMerchant();
-const api = merchantApi(s);
-
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Orders to ERP',
-  type: 'WEBHOOK',
-  endpointName: 'ORDER',
-  url: 'https://erp.example.com/orders',
-  ...overrides,
-});
-const spi = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Tax engine',
-  type: 'SPI',
-  endpointName: 'TAX_SERVICE',
-  url: 'https://tax.example.com/spi',
-  apiKey: 'tax-key',
-  apiVersion: '1.0',
-  ...overrides,
-});
-
-async function create(body: object) {
-  const response = await api.call('POST', '/merchant/v1/connectors', body);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
+const { s, api } = useIntegrationsApp();
 
 async function enabledSpiCount(endpointName: string): Promise<number> {
   const { rows } = await s.t.database.pool.query(
@@ -40,7 +21,7 @@ async function enabledSpiCount(endpointName: string): Promise<number> {
 
 describe('connector state', () => {
   it('allows one enabled SPI connector per endpoint and names the one in the way (409, never 500)', async () => {
-    const first = await create(spi({ name: 'Tax A' }));
+    const first = await api.create(spi({ name: 'Tax A' }));
     const second = await api.call('POST', '/merchant/v1/connectors', spi({ name: 'Tax B' }));
     expect(second.statusCode).toBe(409);
     expect(second.json()).toMatchObject({ code: 'already_exists', errors: [{ field: 'body.endpointName' }] });
@@ -56,7 +37,7 @@ describe('connector state', () => {
     });
     expect(once.statusCode).toBe(409);
 
-    const standby = await create(spi({ name: 'Tax B', enabled: false }));
+    const standby = await api.create(spi({ name: 'Tax B', enabled: false }));
     const enable = await api.call('POST', `/merchant/v1/connectors/${standby.id}/enable`);
     expect(enable.statusCode).toBe(409);
     expect(enable.json().detail).toContain(first.id);
@@ -70,7 +51,7 @@ describe('connector state', () => {
     expect(switched.json().enabled).toBe(true);
     expect(await enabledSpiCount('TAX_SERVICE')).toBe(1);
     // A disabled SPI of another endpoint moved onto this one while enabled is refused too.
-    const other = await create(
+    const other = await api.create(
       spi({ name: 'Dates', endpointName: 'DATE_PICKER', integrationType: 'HTTP_POST' }),
     );
     const moved = await api.call('PUT', `/merchant/v1/connectors/${other.id}`, {
@@ -80,7 +61,7 @@ describe('connector state', () => {
   });
 
   it('disables with a reason, and enabling turns an automatically disabled connector back on', async () => {
-    const created = await create(webhook({ name: 'Flaky receiver' }));
+    const created = await api.create(webhook({ name: 'Flaky receiver' }));
     const before = Date.now();
     const disabled = await api.call('POST', `/merchant/v1/connectors/${created.id}/disable`);
     expect(disabled.statusCode).toBe(200);
@@ -122,7 +103,7 @@ describe('connector state', () => {
   });
 
   it('enabling through PUT does the same; a PUT that leaves enabled alone keeps the failure state', async () => {
-    const created = await create(webhook({ name: 'Put toggled', enabled: false }));
+    const created = await api.create(webhook({ name: 'Put toggled', enabled: false }));
     await s.t.database.pool.query(
       `update connectors set failing_since = now(), disabled_reason = 'Failed' where tenant_id = $1 and id = $2`,
       [s.merchant.tenant.id, created.id],
@@ -138,7 +119,7 @@ describe('connector state', () => {
   });
 
   it('needs integrations:read to read and integrations:write to change', async () => {
-    const created = await create(webhook({ name: 'Guarded' }));
+    const created = await api.create(webhook({ name: 'Guarded' }));
     const outsider = await createMerchant(s.t.platform, {
       id: s.merchant.tenant.merchantId,
       client: { scopes: ['stores:read', 'inventory:write'] },
@@ -179,7 +160,7 @@ describe('connector state', () => {
   });
 
   it("answers 404 for another merchant's connector and lists only the merchant's own", async () => {
-    const created = await create(webhook({ name: 'Mine' }));
+    const created = await api.create(webhook({ name: 'Mine' }));
     const stranger = await createMerchant(s.t.platform);
     const theirs = merchantApi(s, () => stranger);
     const base = `/merchant/v1/connectors/${created.id}`;

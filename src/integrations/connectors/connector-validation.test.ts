@@ -1,25 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import {
+  spiConnector,
+  useIntegrationsApp,
+  webhookConnector as webhook,
+} from '../../../test/helpers/integrations.ts';
 
-const s = useAppWithMerchant();
-const api = merchantApi(s);
+const { s, api } = useIntegrationsApp();
 
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Orders to ERP',
-  type: 'WEBHOOK',
-  endpointName: 'ORDER',
-  url: 'https://erp.example.com/orders',
-  ...overrides,
-});
-const spi = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Customers',
-  type: 'SPI',
-  endpointName: 'GET_CUSTOMER',
-  url: 'https://crm.example.com/spi',
-  apiKey: 'crm-key',
-  ...overrides,
-});
+// GET_CUSTOMER, whose default method (HTTP_GET) a test below relies on.
+const spi = (overrides: Record<string, unknown> = {}) =>
+  spiConnector({ name: 'Customers', endpointName: 'GET_CUSTOMER', ...overrides });
 
 async function connectorCount(): Promise<number> {
   const { rows } = await s.t.database.pool.query(

@@ -1,48 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { createMerchant } from '../../../test/helpers/app.ts';
+import { spiConnector, useIntegrationsApp, webhookConnector } from '../../../test/helpers/integrations.ts';
 import { merchantApi } from '../../../test/helpers/inventory.ts';
-import { asSystem } from '../../platform/system-context.ts';
-import { connectorById, signingSecrets } from './lookup.ts';
+import { signingSecrets } from './lookup.ts';
 
-const s = useAppWithMerchant();
-const api = merchantApi(s);
+const { s, api, storedConnector } = useIntegrationsApp();
 
-const webhook = (overrides: Record<string, unknown> = {}) => ({
-  name: 'ERP receipts',
-  type: 'WEBHOOK',
-  endpointName: 'INVENTORY_EXPORT_ASN',
-  url: 'https://erp.example.com/hooks',
-  headers: { Authorization: 'Bearer erp-secret-token', 'Content-Type': 'application/json' },
-  events: ['ASN_RECEIVED_EVENT'],
-  ...overrides,
-});
+const webhook = (overrides: Record<string, unknown> = {}) =>
+  webhookConnector({
+    name: 'ERP receipts',
+    endpointName: 'INVENTORY_EXPORT_ASN',
+    url: 'https://erp.example.com/hooks',
+    headers: { Authorization: 'Bearer erp-secret-token', 'Content-Type': 'application/json' },
+    events: ['ASN_RECEIVED_EVENT'],
+    ...overrides,
+  });
 
 const API_KEY = 'spi-key-7f3a9c2e1b';
-const spi = (overrides: Record<string, unknown> = {}) => ({
-  name: 'Tax engine',
-  type: 'SPI',
-  endpointName: 'TAX_SERVICE',
-  url: 'https://tax.example.com/spi',
-  apiKey: API_KEY,
-  apiVersion: '1.0',
-  ...overrides,
-});
-
-async function create(body: object) {
-  const response = await api.call('POST', '/merchant/v1/connectors', body);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function storedConnector(id: string, merchant: TestMerchant = s.merchant) {
-  return asSystem(s.t.platform, merchant.tenant.id, 'test', (ctx) => connectorById(ctx, id));
-}
+const spi = (overrides: Record<string, unknown> = {}) => spiConnector({ apiKey: API_KEY, ...overrides });
 
 describe('custom connectors', () => {
   it('creates a webhook connector with defaults, shows its signing secret once and masks header values', async () => {
     const before = Date.now();
-    const created = await create(webhook());
+    const created = await api.create(webhook());
     expect(created).toMatchObject({
       name: 'ERP receipts',
       type: 'WEBHOOK',
@@ -69,8 +50,8 @@ describe('custom connectors', () => {
     expect(fetched.body).not.toContain('erp-secret-token');
 
     const stored = await storedConnector(created.id);
-    expect(stored?.signingSecret).toBe(signingSecret);
-    expect(stored?.headers.Authorization).toBe('Bearer erp-secret-token');
+    expect(stored.signingSecret).toBe(signingSecret);
+    expect(stored.headers.Authorization).toBe('Bearer erp-secret-token');
   });
 
   it('never answers the API key of an SPI connector, in any answer', async () => {
@@ -94,16 +75,16 @@ describe('custom connectors', () => {
       expect(answer.statusCode).toBeLessThan(300);
       expect(answer.body).not.toContain(API_KEY);
     }
-    expect((await storedConnector(id))?.apiKey).toBe(API_KEY);
+    expect((await storedConnector(id)).apiKey).toBe(API_KEY);
     expect((await api.call('DELETE', `/merchant/v1/connectors/${id}`)).body).not.toContain(API_KEY);
   });
 
   it('keeps header names exactly as given, underscores included', async () => {
-    const created = await create(
+    const created = await api.create(
       webhook({ name: 'Underscores', headers: { X_Client_Id: 'client-1', 'x-trace': 'on' } }),
     );
     expect(Object.keys(created.headers).sort()).toEqual(['X_Client_Id', 'x-trace']);
-    expect((await storedConnector(created.id))?.headers).toEqual({
+    expect((await storedConnector(created.id)).headers).toEqual({
       X_Client_Id: 'client-1',
       'x-trace': 'on',
     });
@@ -149,7 +130,7 @@ describe('custom connectors', () => {
   });
 
   it('updates the given fields, keeps masked header values and moves updatedAt', async () => {
-    const created = await create(webhook({ name: 'To update' }));
+    const created = await api.create(webhook({ name: 'To update' }));
     await new Promise((resolve) => setTimeout(resolve, 5));
     const updated = await api.call('PUT', `/merchant/v1/connectors/${created.id}`, {
       name: 'Updated',
@@ -169,7 +150,7 @@ describe('custom connectors', () => {
       createdAt: created.createdAt,
     });
     expect(updated.json().updatedAt).toBeGreaterThan(created.updatedAt);
-    expect((await storedConnector(created.id))?.headers).toEqual({
+    expect((await storedConnector(created.id)).headers).toEqual({
       Authorization: 'Bearer erp-secret-token',
       'Content-Type': 'application/json',
       'X-Extra': 'extra-value',
@@ -183,7 +164,7 @@ describe('custom connectors', () => {
   });
 
   it('checks the connector an update makes as a new one, and writes nothing when it is refused', async () => {
-    const created = await create(webhook({ name: 'Checked' }));
+    const created = await api.create(webhook({ name: 'Checked' }));
     const url = `/merchant/v1/connectors/${created.id}`;
     const moved = await api.call('PUT', url, { endpointName: 'ORDER' });
     expect(moved.statusCode).toBe(400);
@@ -214,7 +195,7 @@ describe('custom connectors', () => {
   });
 
   it('deletes a connector and answers it as it was', async () => {
-    const created = await create(webhook({ name: 'Doomed' }));
+    const created = await api.create(webhook({ name: 'Doomed' }));
     const deleted = await api.call('DELETE', `/merchant/v1/connectors/${created.id}`);
     expect(deleted.statusCode).toBe(200);
     expect(deleted.json()).toMatchObject({ id: created.id, name: 'Doomed' });
@@ -241,7 +222,7 @@ describe('custom connectors', () => {
   });
 
   it('rotates the signing secret; the previous one keeps signing for 24 hours', async () => {
-    const created = await create(webhook({ name: 'Rotating' }));
+    const created = await api.create(webhook({ name: 'Rotating' }));
     const before = Date.now();
     const rotated = await api.call('POST', `/merchant/v1/connectors/${created.id}/rotate-secret`);
     expect(rotated.statusCode).toBe(200);
@@ -254,7 +235,6 @@ describe('custom connectors', () => {
     expect(body.previousSecretExpiresAt).toBeLessThanOrEqual(Date.now() + day);
 
     const stored = await storedConnector(created.id);
-    if (!stored) throw new Error('connector missing');
     expect(signingSecrets(stored, new Date())).toEqual([body.signingSecret, created.signingSecret]);
     expect(signingSecrets(stored, new Date(body.previousSecretExpiresAt + 1))).toEqual([body.signingSecret]);
 

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { useAppWithMerchant } from '../../../test/helpers/app.ts';
 import { allowNetworks } from '../../../test/helpers/connectors.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { useIntegrationsApp } from '../../../test/helpers/integrations.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { integrationSettings } from './lookup.ts';
 
-const s = useAppWithMerchant();
-const api = merchantApi(s);
+const { s, api } = useIntegrationsApp();
 const url = '/merchant/v1/integrations/settings';
 
 describe('integration settings', () => {

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { useIntegrationsApp, webhookConnector } from '../../../test/helpers/integrations.ts';
 
 // An operator who lets merchants reach link-local addresses, and nothing private.
-const s = useAppWithMerchant({ env: { BACKROOM_OUTBOUND_ALLOWED_NETWORKS: 'loopback, linkLocal' } });
-const api = merchantApi(s);
+const { api } = useIntegrationsApp({ env: { BACKROOM_OUTBOUND_ALLOWED_NETWORKS: 'loopback, linkLocal' } });
 const settings = '/merchant/v1/integrations/settings';
 
 const createWebhook = (url: string) =>
-  api.call('POST', '/merchant/v1/connectors', {
-    name: `Hook ${url}`,
-    type: 'WEBHOOK',
-    endpointName: 'ORDER',
-    url,
-  });
+  api.call('POST', '/merchant/v1/connectors', webhookConnector({ name: `Hook ${url}`, url }));
 
 describe("the operator's outbound ceiling", () => {
   it('lets merchants open what it allows and nothing more; metadata addresses stay closed', async () => {

@@ -1,8 +1,7 @@
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppWithMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { httpFailure, recordCall } from '../../../test/helpers/connector-calls.ts';
-import { insertConnector } from '../../../test/helpers/connectors.ts';
+import { httpFailure } from '../../../test/helpers/connector-calls.ts';
+import { type IntegrationsApp, useIntegrationsApp } from '../../../test/helpers/integrations.ts';
 import { startSmtpServer } from '../../../test/helpers/smtp.ts';
 import { until } from '../../../test/helpers/until.ts';
 import { sendEmailTask } from '../../platform/email/outbox.ts';
@@ -13,26 +12,22 @@ const smtp = await startSmtpServer();
 afterAll(() => smtp.close());
 
 /** A worker that only sends e-mail, so these tests depend on nothing else running in the background. */
-function useEmailWorker(s: AppWithMerchant) {
+function useEmailWorker({ s, setSupportEmail }: IntegrationsApp) {
   let worker: Runner | undefined;
   beforeAll(async () => {
-    await s.t.database.pool.query(
-      "update merchants set support_email = 'support@merchant.test' where id = $1",
-      [s.merchant.tenant.merchantId],
-    );
+    await setSupportEmail('support@merchant.test');
     worker = await startWorker(s.t.platform, s.t.database.pool, [sendEmailTask], createLogger('silent'));
   });
   afterAll(() => worker?.stop());
 }
 
 /** Makes a connector fail once and answers the alert e-mail's outbox row once the worker has handled it. */
-async function failAndWaitForAlert(s: AppWithMerchant) {
-  const { id } = await insertConnector(s.t.platform, s.merchant.tenant.id, {
-    type: 'WEBHOOK',
+async function failAndWaitForAlert({ s, seedConnector, record }: IntegrationsApp) {
+  const id = await seedConnector({
     endpointName: 'ORDER_UPDATE',
     url: 'https://merchant.example/hooks/order-updates',
   });
-  await recordCall(s.t.platform, s.merchant.tenant.id, id, httpFailure(500));
+  await record(id, httpFailure(500));
   const email = await until(async () => {
     const { rows } = await s.t.database.pool.query(
       `select status, last_error as "lastError", message_id as "messageId", sent_at as "sentAt"
@@ -45,13 +40,13 @@ async function failAndWaitForAlert(s: AppWithMerchant) {
 }
 
 describe('with an SMTP server', () => {
-  const s = useAppWithMerchant({
+  const app = useIntegrationsApp({
     env: { BACKROOM_SMTP_URL: smtp.url, BACKROOM_MAIL_FROM: 'Backroom Alerts <alerts@backroom.test>' },
   });
-  useEmailWorker(s);
+  useEmailWorker(app);
 
   it('the email.send task delivers the alert to the support address', async () => {
-    const { connectorId, email } = await failAndWaitForAlert(s);
+    const { connectorId, email } = await failAndWaitForAlert(app);
     expect(email).toMatchObject({ status: 'sent', lastError: null, messageId: expect.any(String) });
     expect(email.sentAt).toBeInstanceOf(Date);
     expect(smtp.messages).toHaveLength(1);
@@ -70,12 +65,12 @@ describe('with an SMTP server', () => {
 });
 
 describe('without an SMTP server', () => {
-  const s = useAppWithMerchant();
-  useEmailWorker(s);
+  const app = useIntegrationsApp();
+  useEmailWorker(app);
 
   it('the e-mail is marked skipped, with the reason', async () => {
     const sentBefore = smtp.messages.length;
-    const { email } = await failAndWaitForAlert(s);
+    const { email } = await failAndWaitForAlert(app);
     expect(email).toMatchObject({
       status: 'skipped',
       lastError: 'No SMTP server is configured (BACKROOM_SMTP_URL).',

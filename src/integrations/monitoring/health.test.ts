@@ -1,26 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import {
-  circuitOpen,
-  httpFailure,
-  recordCall,
-  succeeded,
-  timedOut,
-} from '../../../test/helpers/connector-calls.ts';
-import { insertConnector } from '../../../test/helpers/connectors.ts';
+import { createMerchant } from '../../../test/helpers/app.ts';
+import { circuitOpen, httpFailure, succeeded, timedOut } from '../../../test/helpers/connector-calls.ts';
+import { useIntegrationsApp } from '../../../test/helpers/integrations.ts';
 import type { OutboundResponse } from '../../platform/outbound/http.ts';
 
-const s = useAppWithMerchant();
+const { s, seedConnector, record } = useIntegrationsApp();
 const MINUTE = 60_000;
-
-async function newConnector() {
-  const { id } = await insertConnector(s.t.platform, s.merchant.tenant.id, {
-    type: 'WEBHOOK',
-    endpointName: 'ORDER',
-    url: 'https://merchant.example/hooks/orders',
-  });
-  return id;
-}
 
 function health(id: string, query = '', auth = s.merchant.auth) {
   return s.t.app.inject({
@@ -32,7 +17,7 @@ function health(id: string, query = '', auth = s.merchant.auth) {
 
 describe('GET /merchant/v1/connectors/{id}/health', () => {
   it('reports counts, success rate, p50/p95 latency, the last error and the failing run of the window', async () => {
-    const id = await newConnector();
+    const id = await seedConnector();
     const now = Date.now();
     const at = (minutesAgo: number) => new Date(now - minutesAgo * MINUTE);
     const calls: [number, OutboundResponse][] = [
@@ -50,7 +35,7 @@ describe('GET /merchant/v1/connectors/{id}/health', () => {
       [5, circuitOpen()],
     ];
     for (const [minutesAgo, response] of calls) {
-      await recordCall(s.t.platform, s.merchant.tenant.id, id, response, { startedAt: at(minutesAgo) });
+      await record(id, response, { startedAt: at(minutesAgo) });
     }
 
     const day = await health(id);
@@ -88,7 +73,7 @@ describe('GET /merchant/v1/connectors/{id}/health', () => {
   });
 
   it('leaves out what it cannot know: no calls, no rate, no latencies, no last error', async () => {
-    const id = await newConnector();
+    const id = await seedConnector();
     const response = await health(id);
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
@@ -102,8 +87,8 @@ describe('GET /merchant/v1/connectors/{id}/health', () => {
   });
 
   it('shows a disabled connector with its reason, and the HTTP status of its last error', async () => {
-    const id = await newConnector();
-    await recordCall(s.t.platform, s.merchant.tenant.id, id, httpFailure(404, 15));
+    const id = await seedConnector();
+    await record(id, httpFailure(404, 15));
     await s.t.database.pool.query(
       `update connectors set enabled = false, disabled_at = now(), disabled_reason = 'Disabled by test.'
        where id = $1`,
@@ -121,11 +106,7 @@ describe('GET /merchant/v1/connectors/{id}/health', () => {
 
   it('answers 404 for unknown ids, ids that are not UUIDs and connectors of another merchant', async () => {
     const other = await createMerchant(s.t.platform);
-    const { id: theirs } = await insertConnector(s.t.platform, other.tenant.id, {
-      type: 'WEBHOOK',
-      endpointName: 'ORDER',
-      url: 'https://other.example/hooks',
-    });
+    const theirs = await seedConnector({ url: 'https://other.example/hooks' }, other);
     for (const id of ['00000000-0000-4000-8000-000000000000', 'not-a-uuid', theirs]) {
       const response = await health(id);
       expect(response.statusCode, id).toBe(404);
@@ -135,7 +116,7 @@ describe('GET /merchant/v1/connectors/{id}/health', () => {
   });
 
   it('refuses windows outside 1–720 hours, and callers without integrations:read', async () => {
-    const id = await newConnector();
+    const id = await seedConnector();
     for (const query of ['?windowHours=0', '?windowHours=721', '?windowHours=1.5', '?windowHours=day']) {
       const response = await health(id, query);
       expect(response.statusCode, query).toBe(400);

@@ -1,52 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  createMerchant,
-  eventsFor,
-  type TestMerchant,
-  useAppWithMerchant,
-} from '../../../test/helpers/app.ts';
-import {
-  circuitOpen,
-  httpFailure,
-  recordCall,
-  succeeded,
-  timedOut,
-} from '../../../test/helpers/connector-calls.ts';
-import { insertConnector, type TestConnector } from '../../../test/helpers/connectors.ts';
+import { createMerchant, eventsFor } from '../../../test/helpers/app.ts';
+import { circuitOpen, httpFailure, succeeded, timedOut } from '../../../test/helpers/connector-calls.ts';
+import { useIntegrationsApp } from '../../../test/helpers/integrations.ts';
 import type { OutboundResponse } from '../../platform/outbound/http.ts';
 import { asSystem } from '../../platform/system-context.ts';
-import type { ConnectorCall } from './record.ts';
 
-const s = useAppWithMerchant();
+const { s, seedConnector, record, setSupportEmail } = useIntegrationsApp();
 const SUPPORT = 'support@merchant.test';
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  await setSupportEmail(s.merchant, SUPPORT);
+  await setSupportEmail(SUPPORT);
 });
-
-async function setSupportEmail(merchant: TestMerchant, email: string | null) {
-  await s.t.database.pool.query('update merchants set support_email = $1 where id = $2', [
-    email,
-    merchant.tenant.merchantId,
-  ]);
-}
-
-async function connector(overrides: Partial<TestConnector> = {}, merchant = s.merchant) {
-  const { id } = await insertConnector(s.t.platform, merchant.tenant.id, {
-    type: 'WEBHOOK',
-    endpointName: 'ORDER',
-    url: 'https://merchant.example/hooks/orders',
-    ...overrides,
-  });
-  return id;
-}
-
-const record = (
-  id: string,
-  response: OutboundResponse,
-  options: Partial<Omit<ConnectorCall, 'response'>> = {},
-) => recordCall(s.t.platform, s.merchant.tenant.id, id, response, options);
 
 async function state(id: string) {
   const { rows } = await s.t.database.pool.query(
@@ -81,7 +46,7 @@ async function emailsAbout(id: string, merchant = s.merchant) {
 
 describe('recording connector calls', () => {
   it('a failure starts the failing run and emits INTEGRATION_ERROR with secrets redacted; a success ends the run', async () => {
-    const id = await connector({ apiKey: 'key-0123456789', latencyThresholdMs: 500 });
+    const id = await seedConnector({ apiKey: 'key-0123456789', latencyThresholdMs: 500 });
     const firstAt = new Date(Date.now() - 2 * MINUTE);
     const failure = { ...httpFailure(502, 40), error: 'HTTP 502 for api_key=key-0123456789' };
     await record(id, failure, { startedAt: firstAt });
@@ -119,7 +84,7 @@ describe('recording connector calls', () => {
   });
 
   it('a slow answer emits INTEGRATION_LATENCY_EXCEEDED; a timeout is reported as an error only', async () => {
-    const id = await connector({ type: 'SPI', endpointName: 'TAX_SERVICE', latencyThresholdMs: 100 });
+    const id = await seedConnector({ type: 'SPI', endpointName: 'TAX_SERVICE', latencyThresholdMs: 100 });
     await record(id, succeeded(100));
     expect(await eventsFor(s, id)).toEqual([]);
 
@@ -151,7 +116,7 @@ describe('recording connector calls', () => {
   });
 
   it('a refusal by an open circuit is recorded and counted, but changes no state and sends nothing', async () => {
-    const id = await connector({ type: 'SPI', endpointName: 'CART_VALIDATION' });
+    const id = await seedConnector({ type: 'SPI', endpointName: 'CART_VALIDATION' });
     await record(id, circuitOpen());
     const { rows } = await s.t.database.pool.query(
       'select outcome, failure from connector_calls where connector_id = $1',
@@ -166,7 +131,7 @@ describe('recording connector calls', () => {
 
 describe('alert e-mails', () => {
   it('sends one alert per connector per window to the support address: the first failure alerts, the next ones in the window do not', async () => {
-    const id = await connector();
+    const id = await seedConnector();
     await record(id, httpFailure(503));
     const first = await emailsAbout(id);
     expect(first).toHaveLength(1);
@@ -193,7 +158,7 @@ describe('alert e-mails', () => {
   });
 
   it('of concurrent failures exactly one sends the alert', async () => {
-    const id = await connector();
+    const id = await seedConnector();
     await Promise.all(Array.from({ length: 6 }, () => record(id, httpFailure(500))));
     expect(await emailsAbout(id)).toHaveLength(1);
     expect(await eventsFor(s, id)).toHaveLength(6);
@@ -201,9 +166,8 @@ describe('alert e-mails', () => {
 
   it("uses the tenant's alert address and alert window when set; without any address it sends nothing and leaves the window free", async () => {
     const other = await createMerchant(s.t.platform);
-    const id = await connector({}, other);
-    const recordOther = (response: OutboundResponse) =>
-      recordCall(s.t.platform, other.tenant.id, id, response);
+    const id = await seedConnector({}, other);
+    const recordOther = (response: OutboundResponse) => record(id, response, {}, other);
     await recordOther(httpFailure(500));
     expect(await emails(other)).toEqual([]); // no support address, no alert address
     expect((await state(id)).lastAlertAt).toBeNull();
@@ -227,7 +191,7 @@ describe('alert e-mails', () => {
   });
 
   it('a slow answer sends a latency alert, in the same window as failure alerts', async () => {
-    const id = await connector({ type: 'SPI', endpointName: 'REWARD_LOOKUP', latencyThresholdMs: 200 });
+    const id = await seedConnector({ type: 'SPI', endpointName: 'REWARD_LOOKUP', latencyThresholdMs: 200 });
     await record(id, succeeded(200));
     expect(await emailsAbout(id)).toEqual([]);
 
@@ -259,7 +223,7 @@ describe('alert e-mails', () => {
   });
 
   it('a slow answer that failed is alerted as a failure', async () => {
-    const id = await connector({ latencyThresholdMs: 100 });
+    const id = await seedConnector({ latencyThresholdMs: 100 });
     await record(id, httpFailure(503, 400));
     const sent = await emailsAbout(id);
     expect(sent.map((email) => email.purpose)).toEqual(['connector_alert']);
@@ -271,7 +235,7 @@ describe('alert e-mails', () => {
 
 describe('automatic disable', () => {
   it('disables a connector that has failed for longer than disableAfterMinutes, once, with an event and an e-mail', async () => {
-    const id = await connector({ endpointName: 'RETURN' });
+    const id = await seedConnector({ endpointName: 'RETURN' });
     await record(id, httpFailure(500));
     await moveBack(id, 'failing_since', 4 * 24 * 60 * MINUTE);
     await record(id, httpFailure(500));
@@ -308,7 +272,7 @@ describe('automatic disable', () => {
 
 describe('EXPORT_MONITORING_EVENTS connectors', () => {
   it('emit no monitoring events about their own calls, but alerts and the disable still apply', async () => {
-    const id = await connector({
+    const id = await seedConnector({
       endpointName: 'EXPORT_MONITORING_EVENTS',
       events: ['INTEGRATION_ERROR'],
       latencyThresholdMs: 10,
@@ -337,7 +301,7 @@ describe('EXPORT_MONITORING_EVENTS connectors', () => {
 
 describe('metrics', () => {
   it('/metrics counts connector calls by kind, endpoint and outcome, with a latency histogram', async () => {
-    const id = await connector({ endpointName: 'VOID_CART' });
+    const id = await seedConnector({ endpointName: 'VOID_CART' });
     await record(id, succeeded(30));
     await record(id, succeeded(40));
     await record(id, httpFailure(500));

@@ -1,21 +1,9 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
-import type { CallFailure } from '../tables.ts';
+import type { ConnectorCallsTable } from '../tables.ts';
 
-export interface NewCallRecord {
-  tenantId: string;
-  connectorId: string;
-  deliveryId: string | null;
-  kind: 'webhook' | 'spi';
-  startedAt: Date;
-  latencyMs: number;
-  statusCode: number | null;
-  outcome: 'succeeded' | 'failed';
-  failure: CallFailure | null;
-  error: string | null;
-  responseExcerpt: string | null;
-  reposted: boolean;
-}
+/** A connector call as written: every column but the generated id. */
+export type NewCallRecord = Omit<Selectable<ConnectorCallsTable>, 'id'>;
 
 export async function insertCall(tx: Tx, call: NewCallRecord): Promise<void> {
   await tx.insertInto('connectorCalls').values(call).execute();
@@ -91,12 +79,7 @@ export async function callStats(tx: Tx, connectorId: string, since: Date): Promi
   return rows[0] as CallStats;
 }
 
-export interface LastError {
-  startedAt: Date;
-  statusCode: number | null;
-  failure: CallFailure | null;
-  error: string | null;
-}
+export type LastError = Pick<NewCallRecord, 'startedAt' | 'statusCode' | 'failure' | 'error'>;
 
 /**
  * The latest failed call, looked for no later than the connector's last failure: the search starts at that

@@ -23,6 +23,17 @@ export const emailAddress = z
 
 export const devicePlatformSchema = z.enum(['ios', 'android', 'web']);
 
+/** The installation the OpenAPI examples show, as the app registers it. */
+const exampleInstallation = {
+  installationId: 'c5f0e6a2-ios-7d41',
+  customerId: 'CUST-1042',
+  email: 'ann@example.com',
+  platform: 'ios' as const,
+  pushToken: '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad',
+  appVersion: '4.2.0',
+  locale: 'en-US',
+};
+
 export const installationInputSchema = z
   .strictObject({
     installationId: installationIdSchema,
@@ -52,15 +63,7 @@ export const installationInputSchema = z
     id: 'DeviceInstallationRegistration',
     description:
       'Registers the installation, or changes the one with this installationId: fields left out keep their value, null clears one.',
-    example: {
-      installationId: 'c5f0e6a2-ios-7d41',
-      customerId: 'CUST-1042',
-      email: 'ann@example.com',
-      platform: 'ios',
-      pushToken: '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad',
-      appVersion: '4.2.0',
-      locale: 'en-US',
-    },
+    example: exampleInstallation,
   });
 
 export const installationSchema = z
@@ -77,17 +80,7 @@ export const installationSchema = z
   })
   .meta({
     id: 'DeviceInstallation',
-    example: {
-      installationId: 'c5f0e6a2-ios-7d41',
-      customerId: 'CUST-1042',
-      email: 'ann@example.com',
-      platform: 'ios',
-      pushToken: '740f4707bebcf74f9b7c25d48e3358945f6aa01da5ddb387462c7eaf61bb78ad',
-      appVersion: '4.2.0',
-      locale: 'en-US',
-      createdAt: 1763800000000,
-      updatedAt: 1763800000000,
-    },
+    example: { ...exampleInstallation, createdAt: 1763800000000, updatedAt: 1763800000000 },
   });
 
 export const installationListQuery = z.strictObject({
@@ -191,14 +184,19 @@ const exampleNotification = {
   createdAt: 1763800000000,
 };
 
+/** What a notification and its summary both show. */
+const notificationFields = {
+  notificationId: z.uuid(),
+  type: notificationTypeSchema,
+  title: z.string(),
+  message: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  createdAt: z.number().int().describe('Epoch milliseconds.'),
+};
+
 export const notificationSchema = z
   .object({
-    notificationId: z.uuid(),
-    type: notificationTypeSchema,
-    title: z.string(),
-    message: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    createdAt: z.number().int().describe('Epoch milliseconds.'),
+    ...notificationFields,
     recipients: z.array(recipientSchema),
   })
   .meta({
@@ -227,12 +225,7 @@ export const notificationSchema = z
 
 export const notificationSummarySchema = z
   .object({
-    notificationId: z.uuid(),
-    type: notificationTypeSchema,
-    title: z.string(),
-    message: z.string(),
-    data: z.record(z.string(), z.unknown()),
-    createdAt: z.number().int().describe('Epoch milliseconds.'),
+    ...notificationFields,
     recipientCounts: z.object({ push: z.number().int(), email: z.number().int() }),
   })
   .meta({
