@@ -8,6 +8,7 @@ import * as m0006 from './0006_cycle_counts.ts';
 import * as m0007 from './0007_inventory_feeds.ts';
 import * as m0008 from './0008_integrations.ts';
 import * as m0009 from './0009_notifications.ts';
+import * as m0010 from './0010_customers.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007_inventory_feeds': m0007,
   '0008_integrations': m0008,
   '0009_notifications': m0009,
+  '0010_customers': m0010,
 };

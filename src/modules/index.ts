@@ -6,6 +6,7 @@ import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
+import { customersModule } from './customers/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { inventoryFeedModule } from './inventory-feed/index.ts';
@@ -31,6 +32,7 @@ export const modules: readonly BackroomModule[] = [
   receivingModule,
   transfersModule,
   associatesModule,
+  customersModule,
   usersModule,
   notificationsModule,
   connectorsModule,

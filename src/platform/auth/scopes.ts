@@ -12,6 +12,8 @@ export const SCOPES = {
   'associates:write': 'Create, change and deactivate store associates',
   'users:read': 'Read console users',
   'users:write': 'Create, change and delete console users',
+  'customers:read': 'Read customers, their addresses and their links to possible duplicates',
+  'customers:write': 'Create, change, link and merge customers and their addresses',
   'integrations:read': 'Read custom connectors, their health, webhook deliveries and integration settings',
   'integrations:write':
     'Create, change and delete custom connectors; repost webhook events; change integration settings',
@@ -43,6 +45,15 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'associates:write',
     'notifications:read',
     'notifications:write',
+    'customers:read',
+    'customers:write',
   ],
-  associate: ['stores:read', 'catalog:read', 'inventory:read', 'associates:read'],
+  associate: [
+    'stores:read',
+    'catalog:read',
+    'inventory:read',
+    'associates:read',
+    'customers:read',
+    'customers:write',
+  ],
 };

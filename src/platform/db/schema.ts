@@ -9,6 +9,12 @@ import type { AssociatesTable } from '../../modules/associates/repo.ts';
 import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
 import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
 import type { CategoriesTable } from '../../modules/categories/repo.ts';
+import type {
+  CustomerAddressesTable,
+  CustomerLinksTable,
+  CustomerSettingsTable,
+  CustomersTable,
+} from '../../modules/customers/tables.ts';
 import type { CycleCountLinesTable, CycleCountsTable } from '../../modules/cycle-counts/repo.ts';
 import type {
   InventorySettingsTable,
@@ -160,6 +166,10 @@ export interface Database {
   stockTransfers: StockTransfersTable;
   stockTransferLines: StockTransferLinesTable;
   connectors: ConnectorsTable;
+  customerSettings: CustomerSettingsTable;
+  customers: CustomersTable;
+  customerAddresses: CustomerAddressesTable;
+  customerLinks: CustomerLinksTable;
   integrationSettings: IntegrationSettingsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   connectorCalls: ConnectorCallsTable;

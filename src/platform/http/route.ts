@@ -45,6 +45,8 @@ export interface MerchantRoute<
   query?: Q;
   params?: P;
   status?: 200 | 201 | 202;
+  /** For a route that answers one of several statuses with the same body schema (201 created, 200 found). */
+  statusOf?(body: z.input<R>): 200 | 201 | 202;
   response: R;
   /**
    * Work done before the tenant transaction opens, holding no database connection: calls to the merchant's
@@ -93,7 +95,12 @@ export function addMerchantRoute<
       ...(route.query ? { querystring: route.query } : {}),
       ...(route.params ? { params: route.params } : {}),
       ...(isPost ? { headers: idempotencyHeaders } : {}),
-      response: { [status]: route.response, '4XX': problemSchema, '5XX': problemSchema },
+      response: {
+        ...(route.statusOf ? { 200: route.response } : {}),
+        [status]: route.response,
+        '4XX': problemSchema,
+        '5XX': problemSchema,
+      },
     },
     preValidation: async (request) => {
       const type = mediaType(request.headers['content-type']);
@@ -133,7 +140,10 @@ export function addMerchantRoute<
         principal.tenantId,
         async (tx) => {
           const ctx: Ctx = { ...outside, tx, afterTransaction: after.add };
-          const execute = async () => ({ status, body: await route.handler(ctx, { ...input, prepared }) });
+          const execute = async () => {
+            const body = await route.handler(ctx, { ...input, prepared });
+            return { status: route.statusOf?.(body) ?? status, body };
+          };
           if (typeof idempotencyKey !== 'string') return { ...(await execute()), replayed: false };
           const scope = {
             tenantId: principal.tenantId,

@@ -1,0 +1,95 @@
+import type { FastifyInstance } from 'fastify';
+import type { Platform } from '../../platform/context.ts';
+import { pageOf } from '../../platform/http/pagination.ts';
+import { addMerchantRoute } from '../../platform/http/route.ts';
+import {
+  createdCustomerSchema,
+  customerDetailSchema,
+  customerListQuery,
+  customerParams,
+  customerSchema,
+  customerSettingsSchema,
+  customerUpdateSchema,
+  newCustomerSchema,
+} from './schemas.ts';
+import * as customers from './service.ts';
+import { getCustomerSettings, updateCustomerSettings } from './settings.ts';
+
+const tags = ['Customers'];
+
+export function customerRoutes(app: FastifyInstance, platform: Platform): void {
+  addMerchantRoute(app, platform, {
+    method: 'POST',
+    url: '/merchant/v1/customers',
+    scope: 'customers:write',
+    tags,
+    summary: 'Create a customer, or find the one with the same e-mail or phone',
+    description:
+      'Answers 201 with the new customer (emits `customer.created`). When an active customer has the same ' +
+      'normalised e-mail or phone and the duplicate policy is `return_existing`, answers 200 with that customer ' +
+      'and `matched` instead; under `create_and_link` (or with `allowDuplicate`) the new customer is linked to ' +
+      'it (`linkedCustomerIds`, `customer.linked`).',
+    body: newCustomerSchema,
+    status: 201,
+    statusOf: (body) => (body.matched ? 200 : 201),
+    response: createdCustomerSchema,
+    handler: (ctx, { body }) => customers.createCustomer(ctx, body),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'GET',
+    url: '/merchant/v1/customers',
+    scope: 'customers:read',
+    tags,
+    summary: 'Search active customers',
+    description:
+      'Filters combine. `email` and `phone` are normalised as on create (`phoneCountry` for national numbers); ' +
+      '`name` is a prefix of the first or last name. With `updatedSince` the list is ordered by updatedAt.',
+    query: customerListQuery,
+    response: pageOf(customerSchema),
+    handler: (ctx, { query }) => customers.listCustomers(ctx, query),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'GET',
+    url: '/merchant/v1/customers/:customerId',
+    scope: 'customers:read',
+    tags,
+    summary: 'Get one customer by number',
+    description: 'A number merged into another customer answers the survivor, with `requestedCustomerId`.',
+    params: customerParams,
+    response: customerDetailSchema,
+    handler: (ctx, { params }) => customers.getCustomer(ctx, params.customerId),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'PUT',
+    url: '/merchant/v1/customers/:customerId',
+    scope: 'customers:write',
+    tags,
+    summary: 'Update a customer',
+    description:
+      'Changes the given fields (null clears one); emits `customer.updated` with the changed fields. A merged ' +
+      'number updates its survivor.',
+    params: customerParams,
+    body: customerUpdateSchema,
+    response: customerSchema,
+    handler: (ctx, { params, body }) => customers.updateCustomer(ctx, params.customerId, body),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'GET',
+    url: '/merchant/v1/customer-settings',
+    scope: 'customers:read',
+    tags,
+    summary: 'Get the customer settings',
+    response: customerSettingsSchema,
+    handler: (ctx) => getCustomerSettings(ctx),
+  });
+  addMerchantRoute(app, platform, {
+    method: 'PUT',
+    url: '/merchant/v1/customer-settings',
+    scope: 'customers:write',
+    tags,
+    summary: 'Change the customer settings',
+    body: customerSettingsSchema,
+    response: customerSettingsSchema,
+    handler: (ctx, { body }) => updateCustomerSettings(ctx, body),
+  });
+}
