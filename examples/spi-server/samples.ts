@@ -111,6 +111,42 @@ export function searchCustomers(query: URLSearchParams): Json {
   return { customers: CUSTOMERS.filter((customer) => String(customer.email).toLowerCase() === wanted) };
 }
 
+// --- CREATE_CUSTOMER: POST /1.0/sa/customers ---------------------------------------------------------------
+
+const CUSTOMER_FIELDS = [
+  'firstName',
+  'lastName',
+  'email',
+  'phone',
+  'birthDate',
+  'loyaltyId',
+  'channel',
+  'storeId',
+  'note',
+];
+let lastCustomerNumber = 2000;
+
+/**
+ * The new customer (Backroom's fields; `customerId` optional) → the customer as stored, with its customerId:
+ * the one given, else the next `C-<n>`. Kept in memory while the server runs.
+ */
+export function createCustomer(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const given = field(request.customerId, 'customerId', isOptionalString, 'a string');
+  if (given && CUSTOMERS.some((customer) => customer.customerId === given)) {
+    return { errorCode: 'CUSTOMER_EXISTS', errorMessage: `Customer ${given} exists already.` };
+  }
+  lastCustomerNumber += 1;
+  const customer: Json = { customerId: given ?? `C-${lastCustomerNumber}` };
+  for (const name of CUSTOMER_FIELDS) {
+    customer[name] = field(request[name], name, isOptionalString, 'a string');
+  }
+  if (isObject(request.marketing)) customer.marketing = request.marketing;
+  const stored = Object.fromEntries(Object.entries(customer).filter(([, value]) => value !== undefined));
+  CUSTOMERS.push(stored);
+  return stored;
+}
+
 // --- VERIFY_EMPLOYEE: POST /1.0/sa/employee/verification ---------------------------------------------------
 
 const EMPLOYEES = [

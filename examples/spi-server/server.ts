@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import {
   BadRequest,
   calculateTax,
+  createCustomer,
   getCustomer,
   searchCustomers,
   validateCart,
@@ -45,6 +46,7 @@ const ROUTES: { method: string; path: RegExp; answer: Route }[] = [
   { method: 'POST', path: /^\/sa\/cartValidation$/, answer: ({ body }) => validateCart(body) },
   { method: 'GET', path: /^\/sa\/customers\/([^/]+)$/, answer: ({ params }) => getCustomer(params[0] ?? '') },
   { method: 'GET', path: /^\/sa\/customers$/, answer: ({ query }) => searchCustomers(query) },
+  { method: 'POST', path: /^\/sa\/customers$/, answer: ({ body }) => createCustomer(body) },
   { method: 'POST', path: /^\/sa\/employee\/verification$/, answer: ({ body }) => verifyEmployee(body) },
 ];
 

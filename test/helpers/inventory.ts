@@ -9,8 +9,8 @@ type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** A caller of the merchant API as one merchant, for inventory tests. */
 export function merchantApi(setup: AppWithMerchant, merchant?: () => TestMerchant) {
   const auth = () => (merchant ? merchant() : setup.merchant).auth;
-  const call = (method: Method, url: string, payload?: object) =>
-    setup.t.app.inject({ method, url, headers: auth(), ...(payload ? { payload } : {}) });
+  const call = (method: Method, url: string, payload?: object, headers: Record<string, string> = {}) =>
+    setup.t.app.inject({ method, url, headers: { ...auth(), ...headers }, ...(payload ? { payload } : {}) });
   return {
     call,
     setStock: (inventory: object[]) => call('PUT', '/merchant/v1/storeproducts/inventory', { inventory }),

@@ -132,7 +132,7 @@ export const employeeVerdictSchema = z
     associateId: associateIdSchema,
     name: z.string().optional().describe("The employee's name, when verified."),
     source: z
-      .enum(['spi', 'builtin'])
+      .enum(['spi', 'backroom'])
       .describe(
         "Who decided: the merchant's VERIFY_EMPLOYEE SPI, or Backroom's own associates (no SPI configured, " +
           'or it failed).',

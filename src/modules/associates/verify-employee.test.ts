@@ -33,7 +33,7 @@ describe('employee verification without a VERIFY_EMPLOYEE SPI', () => {
         verified: true,
         associateId: 'V-1',
         name: 'Dana Reyes',
-        source: 'builtin',
+        source: 'backroom',
       });
     }
   });
@@ -47,7 +47,7 @@ describe('employee verification without a VERIFY_EMPLOYEE SPI', () => {
     ]) {
       const response = await verify(body);
       expect(response.statusCode).toBe(200);
-      expect(response.json()).toEqual({ verified: false, associateId: body.associateId, source: 'builtin' });
+      expect(response.json()).toEqual({ verified: false, associateId: body.associateId, source: 'backroom' });
     }
   });
 

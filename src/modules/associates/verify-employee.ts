@@ -42,7 +42,7 @@ export async function verifyEmployee(
     verified,
     associateId: check.associateId,
     ...(verified && name ? { name } : {}),
-    source: merchant.answered ? 'spi' : 'builtin',
+    source: merchant.answered ? 'spi' : 'backroom',
   };
 }
 

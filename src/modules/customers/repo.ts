@@ -53,6 +53,13 @@ export async function customerIdTaken(tx: Tx, customerId: string): Promise<boole
   return row !== undefined;
 }
 
+/** The customer row with exactly this number (merged or not), locked for the transaction when asked. */
+export function findByNumber(tx: Tx, customerId: string, options: { lock?: boolean } = {}) {
+  let query = tx.selectFrom('customers').selectAll().where('customerId', '=', customerId);
+  if (options.lock) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
 /** Inserts the customer, or returns undefined when its number or loyalty id is taken. */
 export function insertCustomer(tx: Tx, tenantId: string, values: CustomerValues, now: Date) {
   return tx

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { addMerchantRoute } from '../../platform/http/route.ts';
+import { askMasterForCustomer, askMasterToCreate, askMasterToSearch } from './master.ts';
+import { createThroughMaster, getCustomerFromMaster, searchThroughMaster } from './mirror.ts';
 import {
   createdCustomerSchema,
   customerDetailSchema,
@@ -9,6 +11,7 @@ import {
   customerParams,
   customerSchema,
   customerSettingsSchema,
+  customerSourceSchema,
   customerUpdateSchema,
   newCustomerSchema,
 } from './schemas.ts';
@@ -28,12 +31,15 @@ export function customerRoutes(app: FastifyInstance, platform: Platform): void {
       'Answers 201 with the new customer (emits `customer.created`). When an active customer has the same ' +
       'normalised e-mail or phone and the duplicate policy is `return_existing`, answers 200 with that customer ' +
       'and `matched` instead; under `create_and_link` (or with `allowDuplicate`) the new customer is linked to ' +
-      'it (`linkedCustomerIds`, `customer.linked`).',
+      "it (`linkedCustomerIds`, `customer.linked`). With a CREATE_CUSTOMER SPI the merchant's system creates " +
+      'it and Backroom mirrors it (`source: spi`, no duplicate detection); if that fails, Backroom creates it ' +
+      'as without the SPI (`source: backroom`).',
     body: newCustomerSchema,
     status: 201,
     statusOf: (body) => (body.matched ? 200 : 201),
     response: createdCustomerSchema,
-    handler: (ctx, { body }) => customers.createCustomer(ctx, body),
+    prepare: (outside, { body }) => askMasterToCreate(outside, body),
+    handler: (ctx, { body, prepared }) => createThroughMaster(ctx, body, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'GET',
@@ -43,10 +49,13 @@ export function customerRoutes(app: FastifyInstance, platform: Platform): void {
     summary: 'Search active customers',
     description:
       'Filters combine. `email` and `phone` are normalised as on create (`phoneCountry` for national numbers); ' +
-      '`name` is a prefix of the first or last name. With `updatedSince` the list is ordered by updatedAt.',
+      '`name` is a prefix of the first or last name. With `updatedSince` the list is ordered by updatedAt. ' +
+      "With a SEARCH_CUSTOMERS SPI the first page is the merchant's system's answer, mirrored (`source: spi`, " +
+      'at most `limit` customers, no cursor); if it fails, Backroom searches its own records (`source: backroom`).',
     query: customerListQuery,
-    response: pageOf(customerSchema),
-    handler: (ctx, { query }) => customers.listCustomers(ctx, query),
+    response: pageOf(customerSchema).extend({ source: customerSourceSchema.optional() }),
+    prepare: (outside, { query }) => askMasterToSearch(outside, query),
+    handler: (ctx, { query, prepared }) => searchThroughMaster(ctx, query, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'GET',
@@ -54,10 +63,14 @@ export function customerRoutes(app: FastifyInstance, platform: Platform): void {
     scope: 'customers:read',
     tags,
     summary: 'Get one customer by number',
-    description: 'A number merged into another customer answers the survivor, with `requestedCustomerId`.',
+    description:
+      'A number merged into another customer answers the survivor, with `requestedCustomerId`. With a ' +
+      "GET_CUSTOMER SPI the merchant's system answers and Backroom mirrors it (`source: spi`); if it fails, " +
+      "Backroom's own record answers (`source: backroom`).",
     params: customerParams,
     response: customerDetailSchema,
-    handler: (ctx, { params }) => customers.getCustomer(ctx, params.customerId),
+    prepare: (outside, { params }) => askMasterForCustomer(outside, params.customerId),
+    handler: (ctx, { params, prepared }) => getCustomerFromMaster(ctx, params.customerId, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'PUT',

@@ -139,8 +139,16 @@ export const customerSchema = z
     },
   });
 
+export const customerSourceSchema = z
+  .enum(['spi', 'backroom'])
+  .describe(
+    "With a customer-master SPI configured: `spi` when the merchant's system answered (and Backroom mirrored " +
+      "it), `backroom` when it failed and Backroom's own records answered. Absent without such an SPI.",
+  );
+
 export const createdCustomerSchema = customerSchema
   .extend({
+    source: customerSourceSchema.optional(),
     matched: z
       .object({ by: z.enum(['email', 'phone']), customerId: z.string() })
       .optional()
@@ -168,6 +176,7 @@ export const createdCustomerSchema = customerSchema
 
 export const customerDetailSchema = customerSchema
   .extend({
+    source: customerSourceSchema.optional(),
     aliases: z.array(z.string()).optional().describe('Numbers of customers merged into this one.'),
     requestedCustomerId: z
       .string()
@@ -224,4 +233,5 @@ export type Customer = z.output<typeof customerSchema>;
 export type CreatedCustomer = z.output<typeof createdCustomerSchema>;
 export type CustomerDetail = z.output<typeof customerDetailSchema>;
 export type CustomerListQuery = z.output<typeof customerListQuery>;
+export type CustomerSource = z.output<typeof customerSourceSchema>;
 export type CustomerSettings = z.output<typeof customerSettingsSchema>;

@@ -181,7 +181,7 @@ export async function getCustomer(ctx: Ctx, customerId: string): Promise<Custome
   });
 }
 
-const updatable = [
+export const updatable = [
   'firstName',
   'lastName',
   'email',
@@ -195,7 +195,8 @@ const updatable = [
   'note',
 ] as const;
 
-function editableFields(row: repo.CustomerRow) {
+/** The fields a customer's owner may change, as compared on update and on mirroring. */
+export function editableFields(row: repo.CustomerRow) {
   return {
     firstName: row.firstName,
     lastName: row.lastName,

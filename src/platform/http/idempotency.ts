@@ -39,7 +39,7 @@ export function requestFingerprint(method: string, path: string, body: unknown):
  */
 export async function runIdempotently(
   tx: Tx,
-  scope: { tenantId: string; principal: string; key: string; fingerprint: string; ttlHours: number },
+  scope: IdempotencyScope,
   execute: () => Promise<{ status: number; body: unknown }>,
 ): Promise<StoredResponse> {
   const lockName = `${scope.tenantId}:${scope.principal}:${scope.key}`;
@@ -54,19 +54,8 @@ export async function runIdempotently(
       },
     );
   }
-  const stored = await tx
-    .selectFrom('idempotencyKeys')
-    .select(['requestHash', 'responseStatus', 'responseBody'])
-    .where('principal', '=', scope.principal)
-    .where('key', '=', scope.key)
-    .where('createdAt', '>', sql<Date>`now() - make_interval(hours => ${scope.ttlHours})`)
-    .executeTakeFirst();
-  if (stored) {
-    if (stored.requestHash !== scope.fingerprint) {
-      throw new Problem('idempotency_key_reused', 'Use a new Idempotency-Key for a different request.');
-    }
-    return { status: stored.responseStatus, body: stored.responseBody, replayed: true };
-  }
+  const stored = await storedResponse(tx, scope);
+  if (stored) return stored;
   const response = await execute();
   await tx
     .insertInto('idempotencyKeys')
@@ -88,6 +77,33 @@ export async function runIdempotently(
     )
     .execute();
   return { ...response, replayed: false };
+}
+
+export interface IdempotencyScope {
+  tenantId: string;
+  principal: string;
+  key: string;
+  fingerprint: string;
+  ttlHours: number;
+}
+
+/**
+ * The response stored for this key, to replay; undefined when there is none. The same key with another
+ * request is refused.
+ */
+export async function storedResponse(tx: Tx, scope: IdempotencyScope): Promise<StoredResponse | undefined> {
+  const stored = await tx
+    .selectFrom('idempotencyKeys')
+    .select(['requestHash', 'responseStatus', 'responseBody'])
+    .where('principal', '=', scope.principal)
+    .where('key', '=', scope.key)
+    .where('createdAt', '>', sql<Date>`now() - make_interval(hours => ${scope.ttlHours})`)
+    .executeTakeFirst();
+  if (!stored) return undefined;
+  if (stored.requestHash !== scope.fingerprint) {
+    throw new Problem('idempotency_key_reused', 'Use a new Idempotency-Key for a different request.');
+  }
+  return { status: stored.responseStatus, body: stored.responseBody, replayed: true };
 }
 
 /** Forgets keys older than the retention window; run by the scheduler. */

@@ -6,7 +6,7 @@ import type { Scope } from '../auth/scopes.ts';
 import { principalKey } from '../auth/tokens.ts';
 import type { Ctx, OutsideCtx, Platform } from '../context.ts';
 import { inTenantTransaction } from '../db/tenant-transaction.ts';
-import { requestFingerprint, runIdempotently } from './idempotency.ts';
+import { requestFingerprint, runIdempotently, storedResponse } from './idempotency.ts';
 import { Problem, problemSchema } from './problems.ts';
 
 type Schema = z.ZodType | undefined;
@@ -50,9 +50,9 @@ export interface MerchantRoute<
   response: R;
   /**
    * Work done before the tenant transaction opens, holding no database connection: calls to the merchant's
-   * systems (SPIs) go here, never in `handler`. Its answer reaches the handler as `input.prepared`. It runs on
-   * every request, a replay of an Idempotency-Key included (the key is checked inside the transaction), so it
-   * must only ask, never change anything.
+   * systems (SPIs) go here, never in `handler`. Its answer reaches the handler as `input.prepared`. A replay of
+   * an Idempotency-Key is answered before `prepare` runs; two first requests with one key racing each other can
+   * both run it before one of them is refused.
    */
   prepare?(ctx: OutsideCtx, input: RouteInput<B, Q, P>): Promise<X>;
   handler(ctx: Ctx, input: RouteInput<B, Q, P, X>): Promise<z.input<R>>;
@@ -130,10 +130,26 @@ export function addMerchantRoute<
         now: platform.now,
         platform,
       };
-      // Before the transaction, so a slow merchant system never keeps a pool connection idle in a transaction.
-      // An Idempotency-Key is only checked inside it, so a replay runs `prepare` again: it may only ask.
-      const prepared = route.prepare ? await route.prepare(outside, input) : (undefined as X);
       const idempotencyKey = isPost ? request.headers['idempotency-key'] : undefined;
+      const scope =
+        typeof idempotencyKey === 'string'
+          ? {
+              tenantId: principal.tenantId,
+              principal: principalKey(principal),
+              key: idempotencyKey,
+              fingerprint: requestFingerprint(route.method, request.url, request.body),
+              ttlHours: platform.config.idempotencyTtlHours,
+            }
+          : undefined;
+      if (route.prepare && scope) {
+        // A replay must not ask the merchant's system again (a CREATE_CUSTOMER SPI would create twice).
+        const stored = await inTenantTransaction(platform.db, principal.tenantId, (tx) =>
+          storedResponse(tx, scope),
+        );
+        if (stored) return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body);
+      }
+      // Before the transaction, so a slow merchant system never keeps a pool connection idle in a transaction.
+      const prepared = route.prepare ? await route.prepare(outside, input) : (undefined as X);
       const after = new AfterTransaction();
       const result = await inTenantTransaction(
         platform.db,
@@ -144,14 +160,7 @@ export function addMerchantRoute<
             const body = await route.handler(ctx, { ...input, prepared });
             return { status: route.statusOf?.(body) ?? status, body };
           };
-          if (typeof idempotencyKey !== 'string') return { ...(await execute()), replayed: false };
-          const scope = {
-            tenantId: principal.tenantId,
-            principal: principalKey(principal),
-            key: idempotencyKey,
-            fingerprint: requestFingerprint(route.method, request.url, request.body),
-            ttlHours: platform.config.idempotencyTtlHours,
-          };
+          if (!scope) return { ...(await execute()), replayed: false };
           return runIdempotently(tx, scope, execute);
         },
         { statementTimeoutMs: platform.config.statementTimeoutMs },

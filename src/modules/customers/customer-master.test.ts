@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SpiServer, startSpiServer } from '../../../examples/spi-server/server.ts';
+import {
+  createMerchant,
+  eventsFor,
+  type TestMerchant,
+  useAppWithMerchant,
+} from '../../../test/helpers/app.ts';
+import { allowNetworks, insertConnector } from '../../../test/helpers/connectors.ts';
+import { merchantApi } from '../../../test/helpers/inventory.ts';
+
+const s = useAppWithMerchant();
+const SPI_KEY = 'master-key-5c8e1d7a';
+const servers: SpiServer[] = [];
+let spi: SpiServer;
+/** Every answer Backroom gave in this file, to check the SPI's api key never shows. */
+const answers: string[] = [];
+
+async function spiServer(): Promise<SpiServer> {
+  const started = await startSpiServer({ apiKey: SPI_KEY });
+  servers.push(started);
+  return started;
+}
+
+beforeAll(async () => {
+  spi = await spiServer();
+});
+afterAll(() => Promise.all(servers.map((server) => server.close())));
+
+type Capability = 'GET_CUSTOMER' | 'SEARCH_CUSTOMERS' | 'CREATE_CUSTOMER';
+
+/** A merchant of its own whose customer-master SPIs point at `server`, with loopback allowed. */
+async function merchantWithMaster(capabilities: Capability[], server = spi, apiKey = SPI_KEY) {
+  const merchant: TestMerchant = await createMerchant(s.t.platform);
+  await allowNetworks(s.t.platform, merchant.tenant.id);
+  for (const endpointName of capabilities) {
+    await insertConnector(s.t.platform, merchant.tenant.id, {
+      type: 'SPI',
+      endpointName,
+      url: server.url,
+      integrationType: endpointName === 'CREATE_CUSTOMER' ? 'HTTP_POST' : 'HTTP_GET',
+      apiKey,
+      apiVersion: '1.0',
+    });
+  }
+  const api = merchantApi(s, () => merchant);
+  const call = async (method: 'GET' | 'POST', url: string, body?: object) => {
+    const response = await api.call(method, url, body);
+    answers.push(response.body);
+    return response;
+  };
+  return {
+    merchant,
+    get: (customerId: string) => call('GET', `/merchant/v1/customers/${encodeURIComponent(customerId)}`),
+    search: (query: string) => call('GET', `/merchant/v1/customers?${query}`),
+    create: (body: object) => call('POST', '/merchant/v1/customers', body),
+  };
+}
+
+describe('the merchant system as customer master', () => {
+  it('answers GET from the GET_CUSTOMER SPI, mirrors it, and answers the mirror when the SPI is gone', async () => {
+    const own = await spiServer();
+    const m = await merchantWithMaster(['GET_CUSTOMER'], own);
+    const first = await m.get('C-1001');
+    expect(first.statusCode).toBe(200);
+    const customer = first.json();
+    expect(customer).toMatchObject({
+      customerId: 'C-1001',
+      firstName: 'Ana',
+      lastName: 'Silva',
+      email: 'ana.silva@example.com',
+      phone: '+12125550100',
+      phoneNormalized: '+12125550100',
+      channel: 'import',
+      marketing: { email: false, sms: false },
+      status: 'active',
+      source: 'spi',
+    });
+    expect(customer.loyaltyProfile).toBeUndefined();
+    const events = await eventsFor(s, 'C-1001', m.merchant);
+    expect(events.map((event) => event.type)).toEqual(['customer.created']);
+
+    expect((await m.get('C-1001')).json()).toEqual(customer);
+    expect(await eventsFor(s, 'C-1001', m.merchant)).toHaveLength(1);
+
+    await own.close();
+    const mirrored = await m.get('C-1001');
+    expect(mirrored.statusCode).toBe(200);
+    expect(mirrored.json()).toEqual({ ...customer, source: 'backroom' });
+  });
+
+  it("falls back to Backroom's own record when the SPI fails, and answers 404 when there is none", async () => {
+    const m = await merchantWithMaster(['GET_CUSTOMER']);
+    const local = await m.create({ customerId: 'LOCAL-1', firstName: 'Kim', channel: 'store' });
+    expect(local.statusCode).toBe(201);
+    expect(local.json().source).toBeUndefined();
+
+    // The master does not know LOCAL-1: an error answer, so Backroom's record answers.
+    const found = await m.get('LOCAL-1');
+    expect(found.statusCode).toBe(200);
+    expect(found.json()).toMatchObject({ customerId: 'LOCAL-1', firstName: 'Kim', source: 'backroom' });
+    const missing = await m.get('C-9');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().code).toBe('not_found');
+
+    const wrongKey = await merchantWithMaster(['GET_CUSTOMER'], spi, 'not-the-key');
+    const refused = await wrongKey.get('C-1002');
+    expect(refused.statusCode).toBe(404);
+  });
+
+  it('leaves `source` out without a customer-master SPI', async () => {
+    const m = await merchantWithMaster([]);
+    const created = await m.create({ firstName: 'Noor', channel: 'web' });
+    expect(created.statusCode).toBe(201);
+    const fetched = await m.get(created.json().customerId);
+    expect(fetched.json()).toEqual(created.json());
+    expect(fetched.json().source).toBeUndefined();
+    expect((await m.search('name=Noor')).json().source).toBeUndefined();
+  });
+
+  it("searches through the SEARCH_CUSTOMERS SPI as one page, and falls back to Backroom's search", async () => {
+    const m = await merchantWithMaster(['SEARCH_CUSTOMERS']);
+    const found = await m.search('email=ANA.SILVA%40example.com&limit=10');
+    expect(found.statusCode).toBe(200);
+    const page = found.json();
+    expect(page).toMatchObject({ nextCursor: null, source: 'spi' });
+    expect(page.data.map((customer: { customerId: string }) => customer.customerId)).toEqual(['C-1001']);
+    expect(page.data[0].source).toBeUndefined();
+
+    // Mirrored: a GET without a GET_CUSTOMER SPI answers Backroom's copy.
+    const copy = await m.get('C-1001');
+    expect(copy.statusCode).toBe(200);
+    expect(copy.json()).toMatchObject({ customerId: 'C-1001', firstName: 'Ana' });
+
+    // The example master only searches by e-mail: a 400, so Backroom searches its own records.
+    const byName = await m.search('name=ana');
+    expect(byName.statusCode).toBe(200);
+    expect(byName.json()).toMatchObject({ nextCursor: null, source: 'backroom' });
+    expect(byName.json().data.map((customer: { customerId: string }) => customer.customerId)).toEqual([
+      'C-1001',
+    ]);
+  });
+
+  it('creates through the CREATE_CUSTOMER SPI, mirrored, and in Backroom alone when the SPI fails', async () => {
+    const own = await spiServer();
+    const m = await merchantWithMaster(['CREATE_CUSTOMER', 'GET_CUSTOMER'], own);
+    const created = await m.create({
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      email: 'Grace@Example.com',
+      channel: 'web',
+      marketing: { email: true, sms: false },
+    });
+    expect(created.statusCode).toBe(201);
+    const customer = created.json();
+    expect(customer.customerId).toMatch(/^C-\d+$/);
+    expect(customer).toMatchObject({
+      firstName: 'Grace',
+      email: 'Grace@Example.com',
+      channel: 'web',
+      marketing: { email: true, sms: false },
+      source: 'spi',
+    });
+    const events = await eventsFor(s, customer.customerId, m.merchant);
+    expect(events.map((event) => event.type)).toEqual(['customer.created']);
+    // The master has it: GET_CUSTOMER answers it from there.
+    expect((await m.get(customer.customerId)).json()).toMatchObject({
+      customerId: customer.customerId,
+      source: 'spi',
+    });
+
+    await own.close();
+    const fallback = await m.create({ firstName: 'Alan', email: 'alan@example.com', channel: 'web' });
+    expect(fallback.statusCode).toBe(201);
+    expect(fallback.json().customerId).toMatch(/^C\d{8}$/);
+    expect(fallback.json().source).toBe('backroom');
+  });
+
+  it('answers a retried create with the same Idempotency-Key without asking the master to create again', async () => {
+    const own = await spiServer();
+    const m = await merchantWithMaster(['CREATE_CUSTOMER'], own);
+    const api = merchantApi(s, () => m.merchant);
+    const body = { firstName: 'Ada', email: 'ada@example.com', channel: 'web' };
+    const first = await api.call('POST', '/merchant/v1/customers', body, { 'idempotency-key': 'create-ada' });
+    const retry = await api.call('POST', '/merchant/v1/customers', body, { 'idempotency-key': 'create-ada' });
+    expect(first.statusCode).toBe(201);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.headers['idempotent-replayed']).toBe('true');
+    expect(retry.json().customerId).toBe(first.json().customerId);
+    // The master numbers its customers in order: had the retry reached it, the next one would skip a number.
+    const next = await m.create({ firstName: 'Alan', email: 'alan@example.com', channel: 'web' });
+    const number = (customer: { customerId: string }) => Number(customer.customerId.slice(2));
+    expect(number(next.json())).toBe(number(first.json()) + 1);
+  });
+
+  it('never shows the api key in an answer', () => {
+    expect(answers.length).toBeGreaterThan(10);
+    for (const body of answers) expect(body).not.toContain(SPI_KEY);
+  });
+});
