@@ -16,11 +16,6 @@ interface Caller {
 /** What every service call receives first: who is asking, for which tenant, inside which transaction. */
 export interface Ctx extends Caller {
   tx: Tx;
-  /**
-   * Runs `work` once this transaction has ended, committed or not, on a connection of its own: for records
-   * that must outlive a rollback without asking the pool for a second connection meanwhile.
-   */
-  afterTransaction(work: () => Promise<void>): void;
 }
 
 /**

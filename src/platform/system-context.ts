@@ -1,4 +1,3 @@
-import { AfterTransaction } from './after-transaction.ts';
 import type { Ctx, Platform } from './context.ts';
 import { inTenantTransaction } from './db/tenant-transaction.ts';
 
@@ -10,7 +9,6 @@ export function asSystem<T>(
   work: (ctx: Ctx) => Promise<T>,
   requestId = `${actor}:${Date.now()}`,
 ): Promise<T> {
-  const after = new AfterTransaction();
   return inTenantTransaction(platform.db, tenantId, (tx) =>
     work({
       tenantId,
@@ -19,7 +17,6 @@ export function asSystem<T>(
       requestId,
       now: platform.now,
       platform,
-      afterTransaction: after.add,
     }),
-  ).finally(() => after.run(platform.log));
+  );
 }

@@ -1,12 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { AfterTransaction } from '../after-transaction.ts';
 import { authenticate } from '../auth/authenticate.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { principalKey } from '../auth/tokens.ts';
 import type { Ctx, OutsideCtx, Platform } from '../context.ts';
 import { inTenantTransaction } from '../db/tenant-transaction.ts';
-import { requestFingerprint, runIdempotently, storedResponse } from './idempotency.ts';
+import { requestFingerprint, runIdempotently, type StoredResponse, storedResponse } from './idempotency.ts';
 import { Problem, problemSchema } from './problems.ts';
 
 type Schema = z.ZodType | undefined;
@@ -141,21 +140,24 @@ export function addMerchantRoute<
               ttlHours: platform.config.idempotencyTtlHours,
             }
           : undefined;
+      const answer = (response: StoredResponse) => {
+        if (response.replayed) reply.header('idempotent-replayed', 'true');
+        return reply.code(response.status).send(response.body);
+      };
       if (route.prepare && scope) {
         // A replay must not ask the merchant's system again (a CREATE_CUSTOMER SPI would create twice).
         const stored = await inTenantTransaction(platform.db, principal.tenantId, (tx) =>
           storedResponse(tx, scope),
         );
-        if (stored) return reply.code(stored.status).header('idempotent-replayed', 'true').send(stored.body);
+        if (stored) return answer(stored);
       }
       // Before the transaction, so a slow merchant system never keeps a pool connection idle in a transaction.
       const prepared = route.prepare ? await route.prepare(outside, input) : (undefined as X);
-      const after = new AfterTransaction();
       const result = await inTenantTransaction(
         platform.db,
         principal.tenantId,
         async (tx) => {
-          const ctx: Ctx = { ...outside, tx, afterTransaction: after.add };
+          const ctx: Ctx = { ...outside, tx };
           const execute = async () => {
             const body = await route.handler(ctx, { ...input, prepared });
             return { status: route.statusOf?.(body) ?? status, body };
@@ -164,9 +166,8 @@ export function addMerchantRoute<
           return runIdempotently(tx, scope, execute);
         },
         { statementTimeoutMs: platform.config.statementTimeoutMs },
-      ).finally(() => after.run(request.log));
-      if (result.replayed) reply.header('idempotent-replayed', 'true');
-      return reply.code(result.status).send(result.body);
+      );
+      return answer(result);
     },
   });
 }
