@@ -1,5 +1,6 @@
 import type { Runner } from 'graphile-worker';
 import { afterAll, beforeAll, expect } from 'vitest';
+import type { StoredEvent } from '../../src/platform/events/registry.ts';
 import { createLogger } from '../../src/platform/observability/logger.ts';
 import { allTasks } from '../../src/tasks.ts';
 import { startWorker } from '../../src/worker.ts';
@@ -8,6 +9,17 @@ import { allowNetworks, insertConnector, type TestConnector } from './connectors
 import { merchantApi, seedCatalog } from './inventory.ts';
 import { type Answer, type ReceivedRequest, type Receiver, startReceiver } from './receiver.ts';
 import { until } from './until.ts';
+
+/** A stock adjustment of TEE at NYC as the outbox holds it, for tests that fan an event out themselves. */
+export function adjustmentEvent(occurredAt: Date): StoredEvent {
+  return {
+    id: crypto.randomUUID(),
+    type: 'INVENTORY_ADJUSTMENT',
+    subject: 'TEE',
+    data: { storeId: 'NYC', productId: 'TEE', quantity: 1 },
+    occurredAt,
+  };
+}
 
 export interface WebhookMerchant {
   merchant: TestMerchant;

@@ -6,7 +6,6 @@ import { signWebhook } from '../../platform/outbound/signing.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import {
   type Connector,
-  connectorById,
   connectorSecrets,
   integrationSettings,
   signingSecrets,
@@ -14,7 +13,12 @@ import {
 import { recordConnectorCall } from '../monitoring/record.ts';
 import { judgeResponse } from '../outcome.ts';
 import type { IntegrationType } from '../tables.ts';
-import { type AttemptOutcome, findDelivery, noteWaiting, recordAttempt } from './deliveries-repo.ts';
+import {
+  type AttemptOutcome,
+  findDeliveryWithConnector,
+  noteWaiting,
+  recordAttempt,
+} from './deliveries-repo.ts';
 import { DELIVER_TASK } from './schedule.ts';
 
 const payloadSchema = z.object({ tenantId: z.uuid(), deliveryId: z.uuid() });
@@ -48,10 +52,10 @@ export const CONNECTOR_DISABLED_NOTE =
  */
 export async function deliverOnce(platform: Platform, tenantId: string, deliveryId: string): Promise<void> {
   const loaded = await asSystem(platform, tenantId, DELIVER_TASK, async (ctx) => {
-    const delivery = await findDelivery(ctx.tx, deliveryId);
-    if (delivery?.status !== 'pending') return undefined;
-    const connector = await connectorById(ctx, delivery.connectorId);
-    if (!connector?.enabled) {
+    const found = await findDeliveryWithConnector(ctx.tx, deliveryId);
+    if (found?.delivery.status !== 'pending') return undefined;
+    const { delivery, connector } = found;
+    if (!connector.enabled) {
       await noteWaiting(ctx.tx, deliveryId, CONNECTOR_DISABLED_NOTE);
       return undefined;
     }

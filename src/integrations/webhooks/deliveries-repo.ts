@@ -1,6 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import type { Db } from '../../platform/db/database.ts';
 import type { Tx } from '../../platform/db/tenant-transaction.ts';
+import { toConnector } from '../connectors/lookup.ts';
+import { joinedToConnectors } from './events-repo.ts';
 import { enqueueAttempt } from './schedule.ts';
 
 export interface NewDeliveries {
@@ -49,6 +51,32 @@ export function findDelivery(tx: Tx, deliveryId: string) {
     .select(['id', 'connectorId', 'payload', 'status', 'attempts', 'totalAttempts', 'repostedAt'])
     .where('id', '=', deliveryId)
     .executeTakeFirst();
+}
+
+/**
+ * What an attempt needs, in one statement: the delivery and its connector (headers read as text, as
+ * `selectConnectors` does, so their names keep their case).
+ */
+export async function findDeliveryWithConnector(tx: Tx, deliveryId: string) {
+  const row = await joinedToConnectors(tx)
+    .selectAll('connectors')
+    .select(sql<string>`connectors.headers::text`.as('headersText'))
+    .select([
+      'webhookDeliveries.id as deliveryId',
+      'webhookDeliveries.payload',
+      'webhookDeliveries.status',
+      'webhookDeliveries.attempts',
+      'webhookDeliveries.totalAttempts',
+      'webhookDeliveries.repostedAt',
+    ])
+    .where('webhookDeliveries.id', '=', deliveryId)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  const { deliveryId: id, payload, status, attempts, totalAttempts, repostedAt, ...connector } = row;
+  return {
+    delivery: { id, payload, status, attempts, totalAttempts, repostedAt },
+    connector: toConnector(connector),
+  };
 }
 
 /** Leaves a pending delivery waiting, with the reason, until its connector is enabled again. */

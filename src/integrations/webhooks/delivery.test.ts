@@ -4,7 +4,7 @@ import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../
 import { insertConnector } from '../../../test/helpers/connectors.ts';
 import type { ReceivedRequest } from '../../../test/helpers/receiver.ts';
 import { until } from '../../../test/helpers/until.ts';
-import { useWebhookMerchants } from '../../../test/helpers/webhooks.ts';
+import { adjustmentEvent, useWebhookMerchants } from '../../../test/helpers/webhooks.ts';
 import { newSigningSecret } from '../../platform/outbound/signing.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { CONNECTOR_DISABLED_NOTE, WEBHOOK_USER_AGENT } from './deliver.ts';
@@ -205,13 +205,7 @@ describe('webhook delivery', { timeout: 30_000 }, () => {
     const w = await merchantWithWebhook();
     // the connector is disabled after the event fanned out to it, before the attempt
     await asSystem(s.t.platform, w.merchant.tenant.id, 'test', async (ctx) => {
-      const event = {
-        id: crypto.randomUUID(),
-        type: 'INVENTORY_ADJUSTMENT',
-        subject: 'TEE',
-        data: { storeId: 'NYC', productId: 'TEE', quantity: 1 },
-        occurredAt: ctx.now(),
-      };
+      const event = adjustmentEvent(ctx.now());
       expect(await fanOut(ctx, event)).toBe(1);
       await ctx.tx
         .updateTable('connectors')

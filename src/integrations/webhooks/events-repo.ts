@@ -50,7 +50,7 @@ function selected(selection: DeliverySelection) {
 }
 
 /** Deliveries joined to the connector each goes to. */
-function joinedToConnectors(tx: Tx) {
+export function joinedToConnectors(tx: Tx) {
   return tx
     .selectFrom('webhookDeliveries')
     .innerJoin('connectors', (join) =>

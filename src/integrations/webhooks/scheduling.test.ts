@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMerchant, type TestMerchant, useAppWithMerchant } from '../../../test/helpers/app.ts';
 import { insertConnector } from '../../../test/helpers/connectors.ts';
 import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { adjustmentEvent } from '../../../test/helpers/webhooks.ts';
 import { asSystem } from '../../platform/system-context.ts';
 import { findDelivery, recordAttempt } from './deliveries-repo.ts';
 import { fanOut } from './fan-out.ts';
@@ -35,13 +36,7 @@ async function merchantWithConnector(): Promise<Setup> {
 /** One event fanned out to the merchant's connector, in a transaction of its own: answers its delivery id. */
 async function newDelivery(setup: Setup): Promise<string> {
   return asSystem(s.t.platform, setup.merchant.tenant.id, 'test', async (ctx) => {
-    const event = {
-      id: crypto.randomUUID(),
-      type: 'INVENTORY_ADJUSTMENT',
-      subject: 'TEE',
-      data: { storeId: 'NYC', productId: 'TEE', quantity: 1 },
-      occurredAt: ctx.now(),
-    };
+    const event = adjustmentEvent(ctx.now());
     expect(await fanOut(ctx, event)).toBe(1);
     const row = await ctx.tx
       .selectFrom('webhookDeliveries')
