@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { booleanQuery, eachOnce } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
-import { isValidNetwork, NETWORK_RANGES } from '../../platform/outbound/url-policy.ts';
+import { isValidNetwork, NETWORK_RANGES, refuseUrlShape } from '../../platform/outbound/url-policy.ts';
 
 export const connectorTypeSchema = z
   .enum(['WEBHOOK', 'SPI'])
@@ -50,18 +50,6 @@ function checkHeaders(headers: Record<string, string>, issues: z.RefinementCtx):
     if (!HEADER_VALUE.test(value)) refuse(name, 'must not contain line breaks or other control characters');
     seen.set(lower, name);
   }
-}
-
-function refuseUrlShape(value: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute http or https URL';
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use http or https';
-  if (url.username || url.password) return 'must not carry a user name or password; use headers instead';
-  return undefined;
 }
 
 const fields = {

@@ -1,8 +1,15 @@
-import { sql } from 'kysely';
+import { type QueryCreator, sql } from 'kysely';
 import type { Ctx } from '../../platform/context.ts';
+import type { Database } from '../../platform/db/schema.ts';
 
 // The connector state that monitoring keeps: the run of failures, the alert window, the automatic disable.
 // The connectors module owns the table; monitoring changes these columns through here only.
+
+/**
+ * Where the run of failures is written: the transaction, or a `with` on it that records the call, so a
+ * call costs one statement, its record and the state change together (see `recordConnectorCall`).
+ */
+export type StateWriter = QueryCreator<Database>;
 
 export interface FailureState {
   /** The first failure of the current unbroken run of failures. */
@@ -12,11 +19,11 @@ export interface FailureState {
 
 /** Starts or continues the connector's run of failures; undefined if the connector is gone. */
 export async function noteConnectorFailure(
-  ctx: Ctx,
+  db: StateWriter,
   connectorId: string,
   at: Date,
 ): Promise<FailureState | undefined> {
-  const row = await ctx.tx
+  const row = await db
     .updateTable('connectors')
     .set({
       failingSince: sql<Date>`coalesce(failing_since, ${at})`,
@@ -29,8 +36,8 @@ export async function noteConnectorFailure(
 }
 
 /** Ends the connector's run of failures, if it had one. Writes (and locks) nothing when it had none. */
-export async function noteConnectorSuccess(ctx: Ctx, connectorId: string): Promise<void> {
-  await ctx.tx
+export async function noteConnectorSuccess(db: StateWriter, connectorId: string): Promise<void> {
+  await db
     .updateTable('connectors')
     .set({ failingSince: null })
     .where('id', '=', connectorId)

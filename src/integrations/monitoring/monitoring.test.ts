@@ -1,9 +1,12 @@
+import type { KyselyPlugin } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createMerchant, eventsFor } from '../../../test/helpers/app.ts';
 import { circuitOpen, httpFailure, succeeded, timedOut } from '../../../test/helpers/connector-calls.ts';
 import { useIntegrationsApp } from '../../../test/helpers/integrations.ts';
 import type { OutboundResponse } from '../../platform/outbound/http.ts';
 import { asSystem } from '../../platform/system-context.ts';
+import { connectorById } from '../connectors/lookup.ts';
+import { recordConnectorCall } from './record.ts';
 
 const { s, seedConnector, record, setSupportEmail } = useIntegrationsApp();
 const SUPPORT = 'support@merchant.test';
@@ -81,6 +84,36 @@ describe('recording connector calls', () => {
     expect(recovered.lastFailureAt).toEqual(failing.lastFailureAt);
     expect(recovered.enabled).toBe(true);
     expect(await eventsFor(s, id)).toHaveLength(2);
+  });
+
+  it('a successful call costs one statement, whether or not it ends a run of failures', async () => {
+    const id = await seedConnector();
+    const statementsOfSuccess = () =>
+      asSystem(s.t.platform, s.merchant.tenant.id, 'test', async (ctx) => {
+        const connector = await connectorById(ctx, id);
+        if (!connector) throw new Error('no connector');
+        let statements = 0;
+        const counted: KyselyPlugin = {
+          transformQuery: (args) => args.node,
+          transformResult: async (args) => {
+            statements += 1;
+            return args.result;
+          },
+        };
+        const call = { kind: 'webhook' as const, startedAt: ctx.now(), response: succeeded(20) };
+        await recordConnectorCall({ ...ctx, tx: ctx.tx.withPlugin(counted) }, connector, call);
+        return statements;
+      });
+    expect(await statementsOfSuccess()).toBe(1);
+    await record(id, httpFailure(503));
+    expect((await state(id)).failingSince).not.toBeNull();
+    expect(await statementsOfSuccess()).toBe(1);
+    expect((await state(id)).failingSince).toBeNull();
+    const { rows } = await s.t.database.pool.query(
+      'select outcome from connector_calls where connector_id = $1 order by started_at',
+      [id],
+    );
+    expect(rows.map((r) => r.outcome)).toEqual(['succeeded', 'failed', 'succeeded']);
   });
 
   it('a slow answer emits INTEGRATION_LATENCY_EXCEEDED; a timeout is reported as an error only', async () => {

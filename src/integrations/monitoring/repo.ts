@@ -9,6 +9,11 @@ export async function insertCall(tx: Tx, call: NewCallRecord): Promise<void> {
   await tx.insertInto('connectorCalls').values(call).execute();
 }
 
+/** The transaction with the call's insert as a `with`: the statement built on it records the call too. */
+export function withCall(tx: Tx, call: NewCallRecord) {
+  return tx.with('recordedCall', (db) => db.insertInto('connectorCalls').values(call));
+}
+
 /** Failed calls (refusals by an open circuit aside) since `since`. */
 export async function countFailuresSince(tx: Tx, connectorId: string, since: Date): Promise<number> {
   const row = await tx

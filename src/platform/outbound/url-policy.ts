@@ -64,6 +64,19 @@ function embeddedAddress(ip: Address): Address {
   return ip;
 }
 
+/** Why a URL is not one Backroom calls, whatever its address, or undefined when its form is fine. */
+export function refuseUrlShape(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute http or https URL';
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must use http or https';
+  if (url.username || url.password) return 'must not carry a user name or password; use headers instead';
+  return undefined;
+}
+
 /** `localhost`, `localhost.` and any name under `.localhost`: always the loopback interface (RFC 6761). */
 export function isLocalhostName(host: string): boolean {
   const name = host.toLowerCase().replace(/\.$/, '');
@@ -88,15 +101,9 @@ export class UrlPolicy {
 
   /** Why a URL may not be called, or undefined when it may (its host name is checked again when resolved). */
   refuseUrl(url: string): string | undefined {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      return 'is not a valid URL';
-    }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must use http or https';
-    if (parsed.username || parsed.password) return 'must not carry credentials; use headers instead';
-    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    const refused = refuseUrlShape(url);
+    if (refused) return refused;
+    const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
     return isIP(host) ? this.refuseAddress(host) : undefined;
   }
 
