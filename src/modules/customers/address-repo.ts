@@ -8,9 +8,8 @@ export type AddressValues = Omit<AddressRow, 'id' | 'customerUuid' | 'createdAt'
 
 export type DefaultKind = 'defaultShipping' | 'defaultBilling';
 
-const columns = [
-  'id',
-  'customerUuid',
+/** The columns an address's owner sets: the rest are Backroom's. */
+export const editableColumns = [
   'label',
   'name',
   'line1',
@@ -22,9 +21,9 @@ const columns = [
   'phone',
   'defaultShipping',
   'defaultBilling',
-  'createdAt',
-  'updatedAt',
 ] as const;
+
+const columns = ['id', 'customerUuid', ...editableColumns, 'createdAt', 'updatedAt'] as const;
 
 export function listAddressRows(tx: Tx, customerUuid: string) {
   return tx

@@ -1,42 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
 import { createApiClient } from '../../platform/auth/clients.ts';
-import { asSystem } from '../../platform/system-context.ts';
+import { customerInserter, customersApi, home } from './customers.fixtures.ts';
 
 const setup = useAppWithMerchant();
 
-let counter = 0;
-
-/** Inserts a customer row directly, so these tests do not depend on the customer create endpoint. */
-async function newCustomer(fields: Record<string, unknown> = {}): Promise<string> {
-  counter += 1;
-  const customerId = `A${counter}`;
-  await asSystem(setup.t.platform, setup.merchant.tenant.id, 'test', (ctx) =>
-    ctx.tx
-      .insertInto('customers')
-      .values({ tenantId: ctx.tenantId, customerId, channel: 'api', ...fields })
-      .execute(),
-  );
-  return customerId;
-}
-
-const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-  setup.t.app.inject({ method, url, headers: setup.merchant.auth, ...(payload ? { payload } : {}) });
-
-const home = { line1: '12 Elm Street', city: 'Springfield', country: 'US' };
-const addresses = (customerId: string) => `/merchant/v1/customers/${customerId}/addresses`;
-
-async function addAddress(customerId: string, body: object = home) {
-  const response = await call('POST', addresses(customerId), body);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function listAddresses(customerId: string) {
-  const response = await call('GET', addresses(customerId));
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json().data as any[];
-}
+const api = customersApi(setup);
+const { call, addresses, addAddress, listAddresses } = api;
+const newCustomer = customerInserter(setup, 'A');
 
 describe('customer addresses', () => {
   it('creates an address with every field, answers epoch ms and leaves absent fields out', async () => {

@@ -74,20 +74,6 @@ export async function createAddress(ctx: Ctx, customerId: string, input: NewAddr
   return toAddress(row);
 }
 
-const updatable = [
-  'label',
-  'name',
-  'line1',
-  'line2',
-  'city',
-  'region',
-  'postalCode',
-  'country',
-  'phone',
-  'defaultShipping',
-  'defaultBilling',
-] as const;
-
 export async function updateAddress(
   ctx: Ctx,
   customerId: string,
@@ -96,7 +82,7 @@ export async function updateAddress(
 ): Promise<Address> {
   const customer = await requireCustomer(ctx, customerId, { lock: true });
   const current = await requireAddress(ctx, customer, addressId);
-  const { next, changed } = applyChanges(current, update, updatable);
+  const { next, changed } = applyChanges(current, update, repo.editableColumns);
   if (changed.length === 0) return toAddress(current);
   const now = ctx.now();
   if (changed.includes('defaultShipping') && next.defaultShipping) {

@@ -1,12 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { customersApi } from './customers.fixtures.ts';
 
 const s = useAppWithMerchant();
-const api = merchantApi(s);
-const create = (body: object) => api.call('POST', '/merchant/v1/customers', body);
-const setPolicy = (duplicatePolicy: string) =>
-  api.call('PUT', '/merchant/v1/customer-settings', { duplicatePolicy });
+const api = customersApi(s);
+const { create, setPolicy } = api;
 
 async function customerCount(email: string): Promise<number> {
   const { rows } = await s.t.database.pool.query(

@@ -193,6 +193,35 @@ describe('the merchant system as customer master', () => {
     expect(number(next.json())).toBe(number(first.json()) + 1);
   });
 
+  it('gives a freed loyalty id to the mirror or to a concurrent update, never a 500 from the unique index', async () => {
+    // The example master keeps what CREATE_CUSTOMER gave it, whichever merchant asked.
+    const creator = await merchantWithMaster(['CREATE_CUSTOMER']);
+    const m = await merchantWithMaster(['GET_CUSTOMER']);
+    const api = merchantApi(s, () => m.merchant);
+    for (let round = 0; round < 5; round += 1) {
+      const loyaltyId = `L-RACE-${round}`;
+      const local = await m.create({ firstName: 'Holder', channel: 'store', loyaltyId });
+      expect(local.statusCode).toBe(201);
+      const mastered = await creator.create({ firstName: 'Raced', channel: 'web', loyaltyId });
+      const number = mastered.json().customerId;
+      // Mirrored without the loyalty id, which a Backroom customer holds; then that customer lets it go.
+      expect((await m.get(number)).json().loyaltyId).toBeUndefined();
+      const holder = local.json().customerId;
+      expect(
+        (await api.call('PUT', `/merchant/v1/customers/${holder}`, { loyaltyId: null })).statusCode,
+      ).toBe(200);
+
+      const [mirrored, retaken] = await Promise.all([
+        m.get(number),
+        api.call('PUT', `/merchant/v1/customers/${holder}`, { loyaltyId }),
+      ]);
+      expect(mirrored.statusCode, mirrored.body).toBe(200);
+      expect([200, 409], retaken.body).toContain(retaken.statusCode);
+      const holders = [mirrored.json().loyaltyId, retaken.statusCode === 200 ? loyaltyId : undefined];
+      expect(holders.filter((held) => held === loyaltyId)).toHaveLength(1);
+    }
+  });
+
   it('never shows the api key in an answer', () => {
     expect(answers.length).toBeGreaterThan(10);
     for (const body of answers) expect(body).not.toContain(SPI_KEY);

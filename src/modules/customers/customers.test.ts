@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createMerchant, eventsFor, sampleStore, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { merchantApi } from '../../../test/helpers/inventory.ts';
+import { customersApi } from './customers.fixtures.ts';
 
 const s = useAppWithMerchant();
-const api = merchantApi(s);
-const create = (body: object) => api.call('POST', '/merchant/v1/customers', body);
-const get = (customerId: string) => api.call('GET', `/merchant/v1/customers/${customerId}`);
-const update = (customerId: string, body: object) =>
-  api.call('PUT', `/merchant/v1/customers/${customerId}`, body);
-const search = (query: string) => api.call('GET', `/merchant/v1/customers?${query}`);
+const api = customersApi(s);
+const { create, get, update, search } = api;
 
 describe('customers', () => {
   it('creates a customer with a generated number, answers it on GET and emits customer.created', async () => {

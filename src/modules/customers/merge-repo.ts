@@ -17,11 +17,6 @@ export function lockCustomersByNumber(tx: Tx, customerIds: readonly string[]): P
     .execute();
 }
 
-/** The customer with this number as it is: an alias is not resolved to its survivor. */
-export function customerByNumber(tx: Tx, customerId: string): Promise<CustomerRow | undefined> {
-  return tx.selectFrom('customers').selectAll().where('customerId', '=', customerId).executeTakeFirst();
-}
-
 export async function customerNumbersById(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
   if (ids.length === 0) return new Map();
   const rows = await tx.selectFrom('customers').select(['id', 'customerId']).where('id', 'in', ids).execute();
@@ -40,26 +35,6 @@ export async function markMerged(
     .set({ status: 'merged', mergedInto: survivor, updatedAt: now })
     .where((eb) => eb.or([eb('id', 'in', merged), eb('mergedInto', 'in', merged)]))
     .execute();
-}
-
-export async function aliasNumbers(tx: Tx, survivor: string): Promise<string[]> {
-  const rows = await tx
-    .selectFrom('customers')
-    .select('customerId')
-    .where('mergedInto', '=', survivor)
-    .orderBy('customerId')
-    .execute();
-  return rows.map((row) => row.customerId);
-}
-
-export async function isLoyaltyIdTaken(tx: Tx, loyaltyId: string): Promise<boolean> {
-  const row = await tx
-    .selectFrom('customers')
-    .select('id')
-    .where('loyaltyId', '=', loyaltyId)
-    .where('status', '=', 'active')
-    .executeTakeFirst();
-  return row !== undefined;
 }
 
 export type FilledFields = Partial<

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
-import { asSystem } from '../../platform/system-context.ts';
+import { customerInserter, customersApi, home } from './customers.fixtures.ts';
 
 const setup = useAppWithMerchant();
 
-let counter = 0;
-
-/** Inserts a customer row directly (oldest first by creation), so these tests need no create endpoint. */
-async function newCustomer(fields: Record<string, unknown> = {}): Promise<string> {
-  counter += 1;
-  const customerId = `M${counter}`;
-  await asSystem(setup.t.platform, setup.merchant.tenant.id, 'test', (ctx) =>
-    ctx.tx
-      .insertInto('customers')
-      .values({
-        tenantId: ctx.tenantId,
-        customerId,
-        channel: 'api',
-        createdAt: new Date(Date.UTC(2024, 0, 1) + counter * 1000),
-        ...fields,
-      })
-      .execute(),
-  );
-  return customerId;
-}
+const api = customersApi(setup);
+const { call, addAddress } = api;
+const newCustomer = customerInserter(setup, 'M');
 
 async function row(customerId: string) {
   const { rows } = await setup.t.database.pool.query(
@@ -34,25 +17,8 @@ async function row(customerId: string) {
   return rows[0];
 }
 
-const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: object) =>
-  setup.t.app.inject({ method, url, headers: setup.merchant.auth, ...(payload ? { payload } : {}) });
-
 const merge = (survivorId: string, customerIds: string[]) =>
   call('POST', '/merchant/v1/customers/merge', { survivorId, customerIds });
-
-const home = { line1: '12 Elm Street', city: 'Springfield', country: 'US' };
-
-async function addAddress(customerId: string, body: object = home) {
-  const response = await call('POST', `/merchant/v1/customers/${customerId}/addresses`, body);
-  expect(response.statusCode, response.body).toBe(201);
-  return response.json();
-}
-
-async function addressesOf(customerId: string) {
-  const response = await call('GET', `/merchant/v1/customers/${customerId}/addresses`);
-  expect(response.statusCode, response.body).toBe(200);
-  return response.json().data as any[];
-}
 
 async function link(customerId: string, other: string) {
   return call('POST', `/merchant/v1/customers/${customerId}/links`, { customerId: other });
@@ -90,7 +56,7 @@ describe('customer merges', () => {
     expect(response.json().aliases).toEqual([second, third].sort());
     expect((await row(third)).survivor).toBe(first);
     await addAddress(third);
-    expect(await addressesOf(first)).toHaveLength(1);
+    expect(await api.listAddresses(first)).toHaveLength(1);
   });
 
   it('moves addresses to the survivor, which keeps its defaults; a merged number answers them', async () => {
@@ -101,12 +67,12 @@ describe('customer merges', () => {
     expect(moved).toMatchObject({ defaultShipping: true, defaultBilling: true });
     expect((await merge(survivor, [other])).statusCode).toBe(200);
 
-    const list = await addressesOf(survivor);
+    const list = await api.listAddresses(survivor);
     expect(list.map((a) => [a.addressId, a.defaultShipping, a.defaultBilling])).toEqual([
       [kept.addressId, true, false],
       [moved.addressId, false, true],
     ]);
-    expect(await addressesOf(other)).toEqual(list);
+    expect(await api.listAddresses(other)).toEqual(list);
   });
 
   it('takes a missing default from the oldest merged customer that has one', async () => {
@@ -116,7 +82,7 @@ describe('customer merges', () => {
     const fromNewer = await addAddress(newer);
     const fromOlder = await addAddress(older);
     expect((await merge(survivor, [newer, older])).statusCode).toBe(200);
-    const list = await addressesOf(survivor);
+    const list = await api.listAddresses(survivor);
     const defaults = list.filter((a) => a.defaultShipping || a.defaultBilling).map((a) => a.addressId);
     expect(defaults).toEqual([fromOlder.addressId]);
     expect(list.map((a) => a.addressId).sort()).toEqual([fromNewer.addressId, fromOlder.addressId].sort());
@@ -196,8 +162,8 @@ describe('customer merges', () => {
         expect(response.json().detail).toContain(`${gone} was already merged into ${winner}`);
     }
     expect(await row(other)).toMatchObject({ status: 'active', merged_into: null });
-    expect(await addressesOf(other)).toHaveLength(1);
-    expect(await addressesOf(survivor)).toHaveLength(0);
+    expect(await api.listAddresses(other)).toHaveLength(1);
+    expect(await api.listAddresses(survivor)).toHaveLength(0);
   });
 
   it('removes links among the merged customers and moves the others to the survivor', async () => {

@@ -4,8 +4,9 @@ import { Problem } from '../../platform/http/problems.ts';
 import { type CustomerRow, findCustomer, requireCustomer } from './lookup.ts';
 import * as repo from './merge-repo.ts';
 import type { CustomerLink, MergeBody } from './merge-schemas.ts';
+import { findByNumber, findLoyaltyHolder } from './repo.ts';
 import type { CustomerDetail } from './schemas.ts';
-import { customerView } from './service.ts';
+import { customerDetail } from './service.ts';
 
 /**
  * Merges `customerIds` into `survivorId`: each becomes an alias of the survivor, its addresses and links move
@@ -43,8 +44,7 @@ export async function mergeCustomers(ctx: Ctx, body: MergeBody): Promise<Custome
     subject: survivor.customerId,
     data: { survivorId: survivor.customerId, mergedIds: body.customerIds },
   });
-  const result = await requireCustomer(ctx, survivor.customerId);
-  return customerView(result, { aliases: await repo.aliasNumbers(ctx.tx, survivor.id) });
+  return customerDetail(ctx, await requireCustomer(ctx, survivor.customerId), survivor.customerId);
 }
 
 function fieldOf(body: MergeBody, number: string): string {
@@ -101,7 +101,11 @@ async function missingFields(ctx: Ctx, survivor: CustomerRow, merged: readonly C
     if (lacks('lastName') && row.lastName) fields.lastName = row.lastName;
     if (lacks('birthDate') && row.birthDate) fields.birthDate = row.birthDate;
     // The merged customers are no longer active here, so only a customer outside the merge can hold it.
-    if (lacks('loyaltyId') && row.loyaltyId && !(await repo.isLoyaltyIdTaken(ctx.tx, row.loyaltyId))) {
+    if (
+      lacks('loyaltyId') &&
+      row.loyaltyId &&
+      !(await findLoyaltyHolder(ctx.tx, ctx.tenantId, row.loyaltyId))
+    ) {
       fields.loyaltyId = row.loyaltyId;
     }
   }
@@ -119,7 +123,7 @@ export async function listLinks(ctx: Ctx, customerId: string): Promise<{ data: C
 /** Links two customers by hand; a pair already linked is answered as it is. */
 export async function linkCustomers(ctx: Ctx, customerId: string, otherId: string): Promise<CustomerLink> {
   const customer = await requireCustomer(ctx, customerId);
-  const other = await repo.customerByNumber(ctx.tx, otherId);
+  const other = await findByNumber(ctx.tx, otherId);
   if (!other) {
     throw new Problem('unknown_reference', `No customer has the number ${otherId}.`, {
       errors: [{ field: 'body.customerId', message: 'no customer has this number' }],

@@ -17,6 +17,7 @@ import type {
 } from './schemas.ts';
 import {
   createCustomer,
+  customerDetail,
   customerView,
   editableFields,
   getCustomer,
@@ -53,7 +54,7 @@ async function mirroredFields(
   const country =
     master.phone && storeId ? (await findStores(ctx, [storeId])).get(storeId)?.address?.country : undefined;
   let loyaltyId = master.loyaltyId ?? null;
-  if (loyaltyId && (await repo.findLoyaltyHolder(ctx.tx, loyaltyId, existing?.id))) {
+  if (loyaltyId && (await repo.findLoyaltyHolder(ctx.tx, ctx.tenantId, loyaltyId, existing?.id))) {
     ctx.platform.log.warn(
       { customerId: master.customerId, requestId: ctx.requestId },
       "the master's loyalty id belongs to another customer in Backroom; mirrored without it",
@@ -152,12 +153,7 @@ export async function getCustomerFromMaster(
 ): Promise<CustomerDetail> {
   const row = master.answered ? await mirrorCustomer(ctx, master.value) : undefined;
   if (!row) return { ...(await getCustomer(ctx, customerId)), ...sourceOf(master, false) };
-  const aliases = await repo.aliasesOf(ctx.tx, row.id);
-  return customerView(row, {
-    ...(aliases.length > 0 ? { aliases } : {}),
-    ...(row.customerId !== customerId ? { requestedCustomerId: customerId } : {}),
-    source: 'spi' as const,
-  });
+  return customerDetail(ctx, row, customerId, { source: 'spi' as const });
 }
 
 /**

@@ -6,12 +6,15 @@ export type CustomerRow = Selectable<CustomersTable>;
 export type CustomerValues = Omit<Insertable<CustomersTable>, 'tenantId' | 'id' | 'createdAt' | 'updatedAt'>;
 export type CustomerChanges = Omit<Updateable<CustomersTable>, 'tenantId' | 'id' | 'createdAt'>;
 
+const LOCK_SPACES = { email: 61, phone: 62, loyalty: 63 } as const;
+
 /**
  * Holds, until the transaction ends, the right to decide whether a customer with this normalised e-mail or
- * phone exists, so two creates cannot both find none. Callers take e-mail before phone, always.
+ * phone, or this loyalty id, exists, so two writers cannot both find none. Callers take e-mail, then phone,
+ * then loyalty id, always.
  */
-export async function lockContact(tx: Tx, tenantId: string, kind: 'email' | 'phone', value: string) {
-  const space = kind === 'email' ? 61 : 62;
+export async function lockContact(tx: Tx, tenantId: string, kind: keyof typeof LOCK_SPACES, value: string) {
+  const space = LOCK_SPACES[kind];
   await sql`select pg_advisory_xact_lock(${space}::integer, hashtext(${`${tenantId}:${value}`}))`.execute(tx);
 }
 
@@ -33,8 +36,12 @@ export function findByContact(tx: Tx, emailNormalized: string | null, phoneNorma
     .execute();
 }
 
-/** The active customer, other than `exceptId`, holding this loyalty id. */
-export function findLoyaltyHolder(tx: Tx, loyaltyId: string, exceptId?: string) {
+/**
+ * The active customer, other than `exceptId`, holding this loyalty id. The loyalty id stays locked until the
+ * transaction ends, so the write that follows a free answer cannot meet the unique index.
+ */
+export async function findLoyaltyHolder(tx: Tx, tenantId: string, loyaltyId: string, exceptId?: string) {
+  await lockContact(tx, tenantId, 'loyalty', loyaltyId);
   let query = tx
     .selectFrom('customers')
     .select(['id', 'customerId'])

@@ -4,7 +4,7 @@ import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import { findStores } from '../stores/service.ts';
-import { findCustomer, requireCustomer } from './lookup.ts';
+import { requireCustomer } from './lookup.ts';
 import { normalizeEmail, normalizePhone } from './normalize.ts';
 import * as repo from './repo.ts';
 import type {
@@ -76,7 +76,7 @@ function alreadyExists(customerId: string): Problem {
 }
 
 async function assertLoyaltyFree(ctx: Ctx, loyaltyId: string, exceptId?: string): Promise<void> {
-  const holder = await repo.findLoyaltyHolder(ctx.tx, loyaltyId, exceptId);
+  const holder = await repo.findLoyaltyHolder(ctx.tx, ctx.tenantId, loyaltyId, exceptId);
   if (holder) {
     throw new Problem(
       'duplicate_value',
@@ -172,13 +172,22 @@ export async function createCustomer(ctx: Ctx, input: NewCustomer): Promise<Crea
 }
 
 export async function getCustomer(ctx: Ctx, customerId: string): Promise<CustomerDetail> {
-  const row = await findCustomer(ctx, customerId);
-  if (!row) throw new Problem('not_found', `No customer has the number ${customerId}.`);
+  return customerDetail(ctx, await requireCustomer(ctx, customerId), customerId);
+}
+
+/** The customer with its aliases, and the number asked for when that was an alias. */
+export async function customerDetail<E extends object = Record<never, never>>(
+  ctx: Ctx,
+  row: repo.CustomerRow,
+  requestedCustomerId: string,
+  extras?: E,
+): Promise<CustomerDetail & E> {
   const aliases = await repo.aliasesOf(ctx.tx, row.id);
   return customerView(row, {
     ...(aliases.length > 0 ? { aliases } : {}),
-    ...(row.customerId !== customerId ? { requestedCustomerId: customerId } : {}),
-  });
+    ...(row.customerId !== requestedCustomerId ? { requestedCustomerId } : {}),
+    ...extras,
+  } as Omit<CustomerDetail, keyof Customer> & E);
 }
 
 export const updatable = [
