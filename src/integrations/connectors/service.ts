@@ -3,6 +3,7 @@ import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.
 import { type FieldError, Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import { newSigningSecret } from '../../platform/outbound/signing.ts';
 import { isLocalhostName, UrlPolicy } from '../../platform/outbound/url-policy.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import { SPI_ENDPOINTS, WEBHOOK_ENDPOINTS } from '../catalogue.ts';
 import type { ConnectorType } from '../tables.ts';
 import { resumeDeliveries } from '../webhooks/resume.ts';
@@ -18,7 +19,6 @@ import {
 } from './schemas.ts';
 import { maskQuery, unmaskQuery, urlQueryPairs } from './url-query.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PREVIOUS_SECRET_LIFETIME_MS = 24 * 60 * 60 * 1000;
 const DISABLED_BY_MERCHANT = 'Disabled through the API.';
 
@@ -68,7 +68,7 @@ function notFound(id: string): Problem {
 
 /** The connector's row; an id that is not a UUID names no connector. */
 async function existingConnector(ctx: Ctx, id: string, options: { lock?: boolean } = {}): Promise<Connector> {
-  const row = UUID.test(id) ? await repo.findConnector(ctx.tx, id, options) : undefined;
+  const row = isUuid(id) ? await repo.findConnector(ctx.tx, id, options) : undefined;
   if (!row) throw notFound(id);
   return row;
 }
@@ -237,7 +237,7 @@ export async function listConnectors(ctx: Ctx, query: ConnectorListQuery): Promi
 function connectorCursor(cursor: string): { name: string; id: string } {
   const key = decodeCursor(cursor);
   const [name, id] = key;
-  if (key.length !== 2 || typeof name !== 'string' || typeof id !== 'string' || !UUID.test(id)) {
+  if (key.length !== 2 || typeof name !== 'string' || typeof id !== 'string' || !isUuid(id)) {
     throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
       errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],
     });

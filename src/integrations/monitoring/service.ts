@@ -1,15 +1,15 @@
 import type { Ctx } from '../../platform/context.ts';
 import { Problem } from '../../platform/http/problems.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import { connectorById } from '../connectors/lookup.ts';
 import * as repo from './repo.ts';
 import type { ConnectorHealth } from './schemas.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HOUR_MS = 3_600_000;
 
 /** A connector's health over the last `windowHours`: counts, success rate, latency percentiles, last error. */
 export async function connectorHealth(ctx: Ctx, id: string, windowHours: number): Promise<ConnectorHealth> {
-  const connector = UUID.test(id) ? await connectorById(ctx, id) : undefined;
+  const connector = isUuid(id) ? await connectorById(ctx, id) : undefined;
   if (!connector) throw new Problem('not_found', `No connector has id "${id}".`);
   const since = new Date(ctx.now().getTime() - windowHours * HOUR_MS);
   const stats = await repo.callStats(ctx.tx, connector.id, since);

@@ -1,6 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import * as repo from './events-repo.ts';
 import type {
   RepostRequest,
@@ -54,7 +55,6 @@ function toAttempt(row: Awaited<ReturnType<typeof repo.attemptRows>>[number]): W
 }
 
 const CURSOR_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The end of year 9999, the last moment a cursor may name. */
 const LAST_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
@@ -72,7 +72,7 @@ function isCursorTime(value: unknown): value is string {
 function cursorOf(cursor: string | undefined): repo.DeliveryCursor | undefined {
   if (cursor === undefined) return undefined;
   const [createdAt, id] = decodeCursor(cursor);
-  if (!isCursorTime(createdAt) || typeof id !== 'string' || !UUID.test(id)) {
+  if (!isCursorTime(createdAt) || typeof id !== 'string' || !isUuid(id)) {
     throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
       errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],
     });

@@ -1,10 +1,11 @@
+import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import * as repo from './repo.ts';
 import type { Installation, InstallationInput, InstallationListQuery } from './schemas.ts';
 
-export function toInstallation(row: repo.InstallationRow): Installation {
+function toInstallation(row: repo.InstallationRow): Installation {
   return {
     installationId: row.installationId,
     ...(row.customerId ? { customerId: row.customerId } : {}),
@@ -22,15 +23,16 @@ function notFound(installationId: string): Problem {
   return new Problem('not_found', `No device installation has installationId "${installationId}".`);
 }
 
-const optionalFields = ['customerId', 'email', 'pushToken', 'appVersion', 'locale'] as const;
+const updatable = ['platform', 'customerId', 'email', 'pushToken', 'appVersion', 'locale'] as const;
 
 /**
  * Registers an installation, or changes the registered one: the app calls this at every start and sign-in.
- * Fields left out keep their value; null clears one (a sign-out clears customerId and email).
+ * Fields left out keep their value; null clears one (a sign-out clears customerId and email). Registering it
+ * again unchanged writes nothing and leaves updatedAt alone.
  */
 export async function registerInstallation(ctx: Ctx, input: InstallationInput): Promise<Installation> {
   const current = await repo.findInstallation(ctx.tx, input.installationId, { lock: true });
-  const values: repo.InstallationValues = {
+  const blank: repo.InstallationValues = {
     installationId: input.installationId,
     platform: input.platform,
     customerId: null,
@@ -39,15 +41,21 @@ export async function registerInstallation(ctx: Ctx, input: InstallationInput): 
     appVersion: null,
     locale: null,
   };
-  for (const field of optionalFields) {
-    const given = input[field];
-    values[field] = given === undefined ? (current?.[field] ?? null) : given;
+  const stored = current ? valuesOf(current) : blank;
+  const { next, changed } = applyChanges(stored, input, updatable);
+  if (current) {
+    if (changed.length === 0) return toInstallation(current);
+    return toInstallation(await repo.updateInstallation(ctx.tx, next, ctx.now()));
   }
-  if (current) return toInstallation(await repo.updateInstallation(ctx.tx, values, ctx.now()));
-  const inserted = await repo.insertInstallation(ctx.tx, ctx.tenantId, values, ctx.now());
+  const inserted = await repo.insertInstallation(ctx.tx, ctx.tenantId, next, ctx.now());
   if (inserted) return toInstallation(inserted);
-  // Registered by a concurrent request since the lookup: apply this one on top of it.
-  return toInstallation(await repo.updateInstallation(ctx.tx, values, ctx.now()));
+  // Registered by a concurrent request since the lookup, which has committed (the insert waited for it): read
+  // it again and apply this one on top, so that the fields this one leaves out keep that request's values.
+  return registerInstallation(ctx, input);
+}
+
+function valuesOf({ createdAt: _created, updatedAt: _updated, ...values }: repo.InstallationRow) {
+  return values;
 }
 
 export async function listInstallations(ctx: Ctx, query: InstallationListQuery): Promise<Page<Installation>> {

@@ -75,6 +75,10 @@ describe('device installations', () => {
     expect(installation.locale).toBeUndefined();
     expect(installation.createdAt).toBe(created.json().createdAt);
     expect(installation.updatedAt).toBeGreaterThanOrEqual(created.json().updatedAt);
+
+    const again = await register({ installationId: 'inst-a', platform: 'ios', pushToken: 'token-a2' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(installation);
   });
 
   it('lists installations by customer and by e-mail address, every one once across pages', async () => {
@@ -303,15 +307,10 @@ describe('notifications', () => {
 
   it('needs notifications:write to send and notifications:read to look', async () => {
     const reader = await createMerchant(s.t.platform, { client: { scopes: ['notifications:read'] } });
-    const headers = reader.auth;
-    const post = await s.t.app.inject({
-      method: 'POST',
-      url: NOTIFICATIONS,
-      headers,
-      payload: { ...shipped, emails: ['a@example.com'] },
-    });
+    const asReader = merchantApi(s, () => reader);
+    const post = await asReader.call('POST', NOTIFICATIONS, { ...shipped, emails: ['a@example.com'] });
     expect(post.statusCode).toBe(403);
-    const list = await s.t.app.inject({ method: 'GET', url: NOTIFICATIONS, headers });
+    const list = await asReader.call('GET', NOTIFICATIONS);
     expect(list.statusCode).toBe(200);
     expect(list.json().data).toEqual([]);
   });

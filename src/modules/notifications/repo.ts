@@ -232,19 +232,3 @@ export function listNotifications(
     ? ordered.where(sql<boolean>`(created_at, id) < (${before.createdAt}, ${before.id})`).execute()
     : ordered.execute();
 }
-
-export interface EmailStateRow {
-  id: string;
-  status: 'queued' | 'sent' | 'failed' | 'skipped';
-  lastError: string | null;
-  sentAt: Date | null;
-}
-
-export function emailStates(tx: Tx, emailIds: readonly string[]): Promise<EmailStateRow[]> {
-  if (emailIds.length === 0) return Promise.resolve([]);
-  return tx
-    .selectFrom('emailOutbox')
-    .select(['id', 'status', 'lastError', 'sentAt'])
-    .where('id', 'in', emailIds)
-    .execute();
-}

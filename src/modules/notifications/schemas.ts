@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { merchantKey } from '../../platform/http/fields.ts';
 import { pageQuery } from '../../platform/http/pagination.ts';
 
-export const MAX_TARGETS = 500;
+const MAX_TARGETS = 500;
 const MAX_DATA_BYTES = 4096;
 
-export const installationIdSchema = z
+const installationIdSchema = z
   .string()
   .regex(
     /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/,
@@ -14,14 +14,14 @@ export const installationIdSchema = z
   .describe('The id the app gave this installation of itself on one device.');
 
 /** An e-mail address, trimmed and lower-cased, so that `Ann@Example.com` and `ann@example.com` are one. */
-export const emailAddress = z
+const emailAddress = z
   .string()
   .trim()
   .toLowerCase()
   .max(254, 'must be at most 254 characters')
   .regex(z.regexes.email, 'must be an e-mail address such as ann@example.com');
 
-export const devicePlatformSchema = z.enum(['ios', 'android', 'web']);
+const devicePlatformSchema = z.enum(['ios', 'android', 'web']);
 
 /** The installation the OpenAPI examples show, as the app registers it. */
 const exampleInstallation = {
@@ -150,13 +150,13 @@ export const newNotificationSchema = z
     },
   });
 
-export const recipientStatusSchema = z
+const recipientStatusSchema = z
   .enum(['queued', 'sent', 'skipped', 'pending', 'succeeded', 'failed', 'undeliverable'])
   .describe(
     'E-mail: `queued`, `sent`, `failed`, or `skipped` (no SMTP server). Push: `pending`, `succeeded` (the push provider accepted it), `failed` (after every retry), or `undeliverable` (no push provider connector).',
   );
 
-export const recipientSchema = z.object({
+const recipientSchema = z.object({
   channel: z.enum(['push', 'email']),
   installationId: z.string().optional(),
   platform: devicePlatformSchema.optional(),

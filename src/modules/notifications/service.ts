@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { hasEnabledWebhook } from '../../integrations/connectors/lookup.ts';
 import { principalKey } from '../../platform/auth/tokens.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { queueEmail } from '../../platform/email/outbox.ts';
+import { queueEmails } from '../../platform/email/outbox.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import * as repo from './repo.ts';
 import type {
   NewNotification,
@@ -14,12 +15,10 @@ import type {
   NotificationSummary,
   NotificationType,
 } from './schemas.ts';
-import { NO_PUSH_PROVIDER, recipientsWithStatus } from './status.ts';
+import { NO_PUSH_PROVIDER, recipientsWithStatus, toRecipient } from './status.ts';
 
 /** The event, and the webhook endpoint, through which push notifications reach the merchant's push provider. */
-export const PUSH_EVENT = 'PUSH_NOTIFICATION';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
+const PUSH_EVENT = 'PUSH_NOTIFICATION';
 interface Content {
   type: NotificationType;
   title: string;
@@ -132,26 +131,31 @@ async function record(
     eventId: push.eventId ?? null,
     undeliverableReason: push.undeliverableReason ?? null,
   }));
-  for (const email of emailTargets) {
-    const emailId = await queueEmail(ctx, {
+  // One message per address, so that recipients do not see each other.
+  const emailIds = await queueEmails(
+    ctx,
+    emailTargets.map((email) => ({
       purpose: 'notification',
       to: [email],
       subject: content.title,
       text: content.message,
-    });
+    })),
+  );
+  emailTargets.forEach((email, index) => {
     recipients.push({
       position: recipients.length,
       channel: 'email',
       installationId: null,
       platform: null,
       email,
-      emailId,
+      emailId: emailIds[index] ?? null,
       eventId: null,
       undeliverableReason: null,
     });
-  }
+  });
   await repo.insertRecipients(ctx.tx, ctx.tenantId, notificationId, recipients);
-  return { ...toSummaryFields(row), recipients: await recipientsWithStatus(ctx, recipients) };
+  // Nothing was delivered yet: the e-mails and the push event go out once this transaction commits.
+  return { ...toSummaryFields(row), recipients: recipients.map((recipient) => toRecipient(recipient)) };
 }
 
 async function handToPushProvider(
@@ -197,7 +201,7 @@ function notFound(notificationId: string): Problem {
 
 /** The notification and the current delivery state of each of its recipients. */
 export async function getNotification(ctx: Ctx, notificationId: string): Promise<Notification> {
-  if (!UUID.test(notificationId)) throw notFound(notificationId);
+  if (!isUuid(notificationId)) throw notFound(notificationId);
   const row = await repo.findNotification(ctx.tx, notificationId);
   if (!row) throw notFound(notificationId);
   const recipients = await recipientsWithStatus(ctx, await repo.recipientsOf(ctx.tx, notificationId));
@@ -241,7 +245,7 @@ function beforeKey(cursor: string): { createdAt: Date; id: string } {
     createdAt >= 0 &&
     createdAt <= LAST_MS &&
     !Number.isNaN(new Date(createdAt).getTime());
-  if (!validTime || typeof id !== 'string' || !UUID.test(id)) {
+  if (!validTime || typeof id !== 'string' || !isUuid(id)) {
     throw new Problem('invalid_cursor', 'The cursor is not one this API returned; start again without it.', {
       errors: [{ field: 'query.cursor', message: 'not a cursor returned by this API' }],
     });

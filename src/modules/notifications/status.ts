@@ -4,10 +4,11 @@ import {
   type EventDelivery,
 } from '../../integrations/webhooks/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import * as repo from './repo.ts';
+import { emailStates } from '../../platform/email/outbox.ts';
+import type * as repo from './repo.ts';
 import type { Recipient, RecipientStatus } from './schemas.ts';
 
-export interface DeliveryState {
+interface DeliveryState {
   status: RecipientStatus;
   error?: string;
   sentAt?: number;
@@ -22,13 +23,13 @@ export const NO_PUSH_PROVIDER =
  * disabled connector waits, pending, until the connector is enabled). An event dispatched without any
  * delivery found no PUSH_NOTIFICATION connector by then (it was deleted): undeliverable.
  */
-export async function pushDeliveryStates(
+async function pushDeliveryStates(
   ctx: Ctx,
   eventIds: readonly string[],
 ): Promise<Map<string, DeliveryState>> {
   const events = await deliveryStatusesOfEvents(ctx, eventIds);
   const states = new Map<string, DeliveryState>();
-  for (const eventId of eventIds) states.set(eventId, pushState(events.get(eventId)));
+  for (const eventId of new Set(eventIds)) states.set(eventId, pushState(events.get(eventId)));
   return states;
 }
 
@@ -60,14 +61,14 @@ async function emailDeliveryStates(
   ctx: Ctx,
   emailIds: readonly string[],
 ): Promise<Map<string, DeliveryState>> {
-  const rows = await repo.emailStates(ctx.tx, emailIds);
+  const states = await emailStates(ctx, emailIds);
   return new Map(
-    rows.map((row) => [
-      row.id,
+    [...states].map(([id, state]) => [
+      id,
       {
-        status: row.status,
-        ...(row.lastError ? { error: row.lastError } : {}),
-        ...(row.sentAt ? { sentAt: row.sentAt.getTime() } : {}),
+        status: state.status,
+        ...(state.error ? { error: state.error } : {}),
+        ...(state.sentAt ? { sentAt: state.sentAt.getTime() } : {}),
       },
     ]),
   );
@@ -82,20 +83,29 @@ export async function recipientsWithStatus(
   const eventIds = rows.flatMap((row) => (row.eventId && !row.undeliverableReason ? [row.eventId] : []));
   const emails = await emailDeliveryStates(ctx, emailIds);
   const pushes = await pushDeliveryStates(ctx, eventIds);
-  return rows.map((row) => {
-    const state: DeliveryState = row.undeliverableReason
-      ? { status: 'undeliverable', error: row.undeliverableReason }
-      : ((row.emailId ? emails.get(row.emailId) : row.eventId ? pushes.get(row.eventId) : undefined) ?? {
-          status: row.channel === 'email' ? 'queued' : 'pending',
-        });
-    return {
-      channel: row.channel,
-      ...(row.installationId ? { installationId: row.installationId } : {}),
-      ...(row.platform ? { platform: row.platform } : {}),
-      ...(row.email ? { email: row.email } : {}),
-      ...state,
-      ...(row.emailId ? { emailId: row.emailId } : {}),
-      ...(row.eventId ? { eventId: row.eventId } : {}),
-    };
-  });
+  return rows.map((row) =>
+    toRecipient(
+      row,
+      row.emailId ? emails.get(row.emailId) : row.eventId ? pushes.get(row.eventId) : undefined,
+    ),
+  );
+}
+
+/**
+ * A recipient as recorded, in the state given; without one, in the state it starts in: e-mail queued, push
+ * undeliverable for want of a push provider, or pending until its event is dispatched after the commit.
+ */
+export function toRecipient(row: repo.RecipientRow, state?: DeliveryState): Recipient {
+  const current: DeliveryState = row.undeliverableReason
+    ? { status: 'undeliverable', error: row.undeliverableReason }
+    : (state ?? { status: row.channel === 'email' ? 'queued' : 'pending' });
+  return {
+    channel: row.channel,
+    ...(row.installationId ? { installationId: row.installationId } : {}),
+    ...(row.platform ? { platform: row.platform } : {}),
+    ...(row.email ? { email: row.email } : {}),
+    ...current,
+    ...(row.emailId ? { emailId: row.emailId } : {}),
+    ...(row.eventId ? { eventId: row.eventId } : {}),
+  };
 }

@@ -4,6 +4,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { decodeCursor, type Page, toPage } from '../../platform/http/pagination.ts';
 import { Problem } from '../../platform/http/problems.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import * as repo from './repo.ts';
 import type {
   CreatedConsoleUser,
@@ -13,8 +14,6 @@ import type {
   UserListQuery,
   UserUpdate,
 } from './schemas.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function toUser(row: repo.UserRow, now: Date): User {
   return {
@@ -37,7 +36,7 @@ function notFound(userId: string): Problem {
 
 /** The user's row; a userId that is not a UUID names no user. */
 async function existingUser(ctx: Ctx, userId: string, options: { lock?: boolean } = {}) {
-  const row = UUID.test(userId) ? await repo.findUser(ctx.tx, userId, options) : undefined;
+  const row = isUuid(userId) ? await repo.findUser(ctx.tx, userId, options) : undefined;
   if (!row) throw notFound(userId);
   return row;
 }

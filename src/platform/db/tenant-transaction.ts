@@ -1,4 +1,5 @@
 import { sql, type Transaction } from 'kysely';
+import { isUuid } from '../uuid.ts';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -6,8 +7,6 @@ export type Tx = Transaction<Database>;
 
 /** The role the application's tenant transactions run as: not the tables' owner, so row-level security applies. */
 export const APP_ROLE = 'backroom_app';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TenantTransactionOptions {
   statementTimeoutMs?: number;
@@ -25,7 +24,7 @@ export function inTenantTransaction<T>(
   work: (tx: Tx) => Promise<T>,
   options: TenantTransactionOptions = {},
 ): Promise<T> {
-  if (!UUID.test(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
+  if (!isUuid(tenantId)) throw new Error(`not a tenant id: ${tenantId}`);
   const timeoutMs = Math.trunc(options.statementTimeoutMs ?? 10_000);
   const begin = sql.raw(
     `begin; select set_config('role', '${APP_ROLE}', true), set_config('backroom.tenant_id', '${tenantId}', true), ` +

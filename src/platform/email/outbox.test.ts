@@ -4,7 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useAppWithMerchant } from '../../../test/helpers/app.ts';
 import type { Platform } from '../context.ts';
 import { asSystem } from '../system-context.ts';
-import { queueEmail, SMTP_TIMEOUTS, sendEmailTask, smtpTransporter } from './outbox.ts';
+import {
+  emailStates,
+  queueEmail,
+  queueEmails,
+  SMTP_TIMEOUTS,
+  sendEmailTask,
+  smtpTransporter,
+} from './outbox.ts';
 
 const s = useAppWithMerchant();
 
@@ -41,6 +48,32 @@ async function outboxRow(id: string) {
   );
   return rows[0];
 }
+
+describe('queueEmails', () => {
+  it('records every e-mail with one sending job each and answers their ids in the order given', async () => {
+    const addresses = ['a@merchant.test', 'b@merchant.test', 'c@merchant.test'];
+    const ids = await asSystem(s.t.platform, s.merchant.tenant.id, 'test', (ctx) =>
+      queueEmails(
+        ctx,
+        addresses.map((to) => ({ purpose: 'test', to: [to], subject: `To ${to}`, text: 'Hi.' })),
+      ),
+    );
+    expect(ids).toHaveLength(3);
+    const { rows } = await s.t.database.pool.query(
+      'select id, recipients, subject from email_outbox where id = any($1::uuid[])',
+      [ids],
+    );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(ids.map((id) => byId.get(id)?.subject)).toEqual(addresses.map((to) => `To ${to}`));
+    expect(ids.map((id) => byId.get(id)?.recipients)).toEqual(addresses.map((to) => [to]));
+    const jobs = await s.t.database.pool.query(
+      "select j.payload->>'emailId' as id from graphile_worker._private_jobs j join graphile_worker._private_tasks t on t.id = j.task_id where t.identifier = 'email.send'",
+    );
+    expect(jobs.rows.map((row) => row.id)).toEqual(expect.arrayContaining(ids));
+    const states = await asSystem(s.t.platform, s.merchant.tenant.id, 'test', (ctx) => emailStates(ctx, ids));
+    expect([...states.values()].map((state) => state.status)).toEqual(['queued', 'queued', 'queued']);
+  });
+});
 
 describe('email.send', () => {
   it('gives the SMTP connection, greeting and socket timeouts that bound an attempt', () => {

@@ -19,32 +19,48 @@ export interface Email {
 
 /** Records an e-mail and enqueues its sending in the caller's transaction: it goes out only if that commits. */
 export async function queueEmail(ctx: Ctx, email: Email): Promise<string> {
-  const { rows } = await sql<{ id: string }>`
-    with queued as (
-      insert into email_outbox (tenant_id, purpose, recipients, subject, text_body)
-      values (${ctx.tenantId}, ${email.purpose}, ${[...email.to]}, ${email.subject}, ${email.text})
-      returning id
-    )
-    select queued.id, backroom_private.enqueue_job(${SEND_EMAIL_TASK},
-      json_build_object('tenantId', ${ctx.tenantId}::text, 'emailId', queued.id), ${MAX_ATTEMPTS})
-    from queued`.execute(ctx.tx);
-  const id = rows[0]?.id;
+  const [id] = await queueEmails(ctx, [email]);
   if (!id) throw new Error('e-mail was not queued');
   return id;
 }
 
-export type EmailState = {
+/**
+ * Records e-mails and enqueues the sending of each, in the caller's transaction and one statement however many
+ * there are. Answers their ids in the order given.
+ */
+export async function queueEmails(ctx: Ctx, emails: readonly Email[]): Promise<string[]> {
+  if (emails.length === 0) return [];
+  const rows = emails.map((email, position) => ({ position, ...email, to: [...email.to] }));
+  const { rows: queued } = await sql<{ id: string; position: number }>`
+    with given as (
+      select gen_random_uuid() as id, e.*
+      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+        as e (position int, purpose text, "to" text[], subject text, text text)
+    ), inserted as (
+      insert into email_outbox (tenant_id, id, purpose, recipients, subject, text_body)
+      select ${ctx.tenantId}, id, purpose, "to", subject, text from given
+    )
+    select given.id, given.position, backroom_private.enqueue_job(${SEND_EMAIL_TASK},
+      json_build_object('tenantId', ${ctx.tenantId}::text, 'emailId', given.id), ${MAX_ATTEMPTS})
+    from given order by given.position`.execute(ctx.tx);
+  return queued.map((row) => row.id);
+}
+
+export interface EmailState {
   status: 'queued' | 'sent' | 'failed' | 'skipped';
   error: string | null;
   sentAt: Date | null;
-};
+}
 
-export async function emailState(ctx: Ctx, emailId: string): Promise<EmailState | undefined> {
-  return ctx.tx
+/** The sending state of each of these e-mails, by id; ids that are not known are left out. */
+export async function emailStates(ctx: Ctx, emailIds: readonly string[]): Promise<Map<string, EmailState>> {
+  if (emailIds.length === 0) return new Map();
+  const rows = await ctx.tx
     .selectFrom('emailOutbox')
-    .select(['status', 'lastError as error', 'sentAt'])
-    .where('id', '=', emailId)
-    .executeTakeFirst();
+    .select(['id', 'status', 'lastError as error', 'sentAt'])
+    .where('id', 'in', [...emailIds])
+    .execute();
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
 /**
