@@ -9,6 +9,7 @@ import * as m0007 from './0007_inventory_feeds.ts';
 import * as m0008 from './0008_integrations.ts';
 import * as m0009 from './0009_notifications.ts';
 import * as m0010 from './0010_customers.ts';
+import * as m0011 from './0011_carts_orders.ts';
 
 /** Every migration, in order. A new migration is a new file listed here; an old one is never edited. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008_integrations': m0008,
   '0009_notifications': m0009,
   '0010_customers': m0010,
+  '0011_carts_orders': m0011,
 };

@@ -14,6 +14,10 @@ export const SCOPES = {
   'users:write': 'Create, change and delete console users',
   'customers:read': 'Read customers, their addresses and their links to possible duplicates',
   'customers:write': 'Create, change, link and merge customers and their addresses',
+  'carts:read': 'Read carts, saved and abandoned carts, checkouts, tax rates and shipping methods',
+  'carts:write': 'Create and change carts, suspend and void them, check out; set tax rates and shipping methods',
+  'orders:read': 'Read and search orders (sales, returns, exchanges), purchase history and store fulfilments',
+  'orders:write': 'Post orders, returns and exchanges, repost them, and move store fulfilments along',
   'integrations:read': 'Read custom connectors, their health, webhook deliveries and integration settings',
   'integrations:write':
     'Create, change and delete custom connectors; repost webhook events; change integration settings',
@@ -47,6 +51,10 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'notifications:write',
     'customers:read',
     'customers:write',
+    'carts:read',
+    'carts:write',
+    'orders:read',
+    'orders:write',
   ],
   associate: [
     'stores:read',
@@ -55,5 +63,9 @@ export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
     'associates:read',
     'customers:read',
     'customers:write',
+    'carts:read',
+    'carts:write',
+    'orders:read',
+    'orders:write',
   ],
 };

@@ -7,8 +7,10 @@ import type {
 } from '../../integrations/tables.ts';
 import type { AssociatesTable } from '../../modules/associates/repo.ts';
 import type { AttributeSetsTable } from '../../modules/attribute-sets/repo.ts';
+import type { CartLinesTable, CartSettingsTable, CartsTable } from '../../modules/carts/tables.ts';
 import type { CatalogImportErrorsTable, CatalogImportsTable } from '../../modules/catalog-feed/repo.ts';
 import type { CategoriesTable } from '../../modules/categories/repo.ts';
+import type { CheckoutsTable, ShippingMethodsTable, TaxRatesTable } from '../../modules/checkout/tables.ts';
 import type {
   CustomerAddressesTable,
   CustomerLinksTable,
@@ -16,6 +18,7 @@ import type {
   CustomersTable,
 } from '../../modules/customers/tables.ts';
 import type { CycleCountLinesTable, CycleCountsTable } from '../../modules/cycle-counts/repo.ts';
+import type { FulfillmentsTable } from '../../modules/fulfillment/tables.ts';
 import type {
   InventorySettingsTable,
   StockBucketLevelsTable,
@@ -32,6 +35,7 @@ import type {
   NotificationRecipientsTable,
   NotificationsTable,
 } from '../../modules/notifications/repo.ts';
+import type { OrderLinesTable, OrdersTable, OrderTendersTable } from '../../modules/orders/tables.ts';
 import type { StorePricesTable } from '../../modules/prices/repo.ts';
 import type { ProductsTable } from '../../modules/products/repo.ts';
 import type { AsnLinesTable, AsnsTable } from '../../modules/receiving/repo.ts';
@@ -170,6 +174,16 @@ export interface Database {
   customers: CustomersTable;
   customerAddresses: CustomerAddressesTable;
   customerLinks: CustomerLinksTable;
+  taxRates: TaxRatesTable;
+  shippingMethods: ShippingMethodsTable;
+  cartSettings: CartSettingsTable;
+  carts: CartsTable;
+  cartLines: CartLinesTable;
+  checkouts: CheckoutsTable;
+  orders: OrdersTable;
+  orderLines: OrderLinesTable;
+  orderTenders: OrderTendersTable;
+  fulfillments: FulfillmentsTable;
   integrationSettings: IntegrationSettingsTable;
   webhookDeliveries: WebhookDeliveriesTable;
   connectorCalls: ConnectorCallsTable;
