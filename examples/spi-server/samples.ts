@@ -147,6 +147,29 @@ export function createCustomer(body: unknown): Json {
   return stored;
 }
 
+// --- UPDATE_CUSTOMER: PUT /1.0/sa/customers --------------------------------------------------------------
+
+/**
+ * `{ profile: { customerId, ...changes }, clearFields?: [names] }` → the customer as stored after the changes.
+ * An unknown customerId is an error answer.
+ */
+export function updateCustomer(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const profile = field(request.profile, 'profile', isObject, 'an object');
+  const customerId = field(profile.customerId, 'profile.customerId', isString, 'a string');
+  const customer = CUSTOMERS.find((candidate) => candidate.customerId === customerId);
+  if (!customer) return notFound('CUSTOMER_NOT_FOUND', `No customer has id ${customerId}.`);
+  const clear = field(request.clearFields ?? [], 'clearFields', isArray, 'a list of field names');
+  for (const name of CUSTOMER_FIELDS) {
+    const value = field(profile[name], `profile.${name}`, isOptionalString, 'a string');
+    if (value !== undefined) customer[name] = value;
+    if (clear.includes(name)) delete customer[name];
+  }
+  if (isObject(profile.marketing))
+    customer.marketing = { ...(customer.marketing as Json), ...profile.marketing };
+  return customer;
+}
+
 // --- VERIFY_EMPLOYEE: POST /1.0/sa/employee/verification ---------------------------------------------------
 
 const EMPLOYEES = [

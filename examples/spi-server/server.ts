@@ -13,6 +13,7 @@ import {
   createCustomer,
   getCustomer,
   searchCustomers,
+  updateCustomer,
   validateCart,
   verifyEmployee,
 } from './samples.ts';
@@ -47,6 +48,7 @@ const ROUTES: { method: string; path: RegExp; answer: Route }[] = [
   { method: 'GET', path: /^\/sa\/customers\/([^/]+)$/, answer: ({ params }) => getCustomer(params[0] ?? '') },
   { method: 'GET', path: /^\/sa\/customers$/, answer: ({ query }) => searchCustomers(query) },
   { method: 'POST', path: /^\/sa\/customers$/, answer: ({ body }) => createCustomer(body) },
+  { method: 'PUT', path: /^\/sa\/customers$/, answer: ({ body }) => updateCustomer(body) },
   { method: 'POST', path: /^\/sa\/employee\/verification$/, answer: ({ body }) => verifyEmployee(body) },
 ];
 

@@ -27,7 +27,14 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(servers.map((server) => server.close())));
 
-type Capability = 'GET_CUSTOMER' | 'SEARCH_CUSTOMERS' | 'CREATE_CUSTOMER';
+type Capability = 'GET_CUSTOMER' | 'SEARCH_CUSTOMERS' | 'CREATE_CUSTOMER' | 'UPDATE_CUSTOMER';
+
+const INTEGRATION_TYPES = {
+  GET_CUSTOMER: 'HTTP_GET',
+  SEARCH_CUSTOMERS: 'HTTP_GET',
+  CREATE_CUSTOMER: 'HTTP_POST',
+  UPDATE_CUSTOMER: 'HTTP_PUT',
+} as const;
 
 /** A merchant of its own whose customer-master SPIs point at `server`, with loopback allowed. */
 async function merchantWithMaster(capabilities: Capability[], server = spi, apiKey = SPI_KEY) {
@@ -38,13 +45,13 @@ async function merchantWithMaster(capabilities: Capability[], server = spi, apiK
       type: 'SPI',
       endpointName,
       url: server.url,
-      integrationType: endpointName === 'CREATE_CUSTOMER' ? 'HTTP_POST' : 'HTTP_GET',
+      integrationType: INTEGRATION_TYPES[endpointName],
       apiKey,
       apiVersion: '1.0',
     });
   }
   const api = merchantApi(s, () => merchant);
-  const call = async (method: 'GET' | 'POST', url: string, body?: object) => {
+  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: object) => {
     const response = await api.call(method, url, body);
     answers.push(response.body);
     return response;
@@ -54,6 +61,8 @@ async function merchantWithMaster(capabilities: Capability[], server = spi, apiK
     get: (customerId: string) => call('GET', `/merchant/v1/customers/${encodeURIComponent(customerId)}`),
     search: (query: string) => call('GET', `/merchant/v1/customers?${query}`),
     create: (body: object) => call('POST', '/merchant/v1/customers', body),
+    update: (customerId: string, body: object) =>
+      call('PUT', `/merchant/v1/customers/${encodeURIComponent(customerId)}`, body),
   };
 }
 
@@ -174,6 +183,45 @@ describe('the merchant system as customer master', () => {
     expect(fallback.statusCode).toBe(201);
     expect(fallback.json().customerId).toMatch(/^C\d{8}$/);
     expect(fallback.json().source).toBe('backroom');
+  });
+
+  it("updates through the UPDATE_CUSTOMER SPI, mirrored, and Backroom's record alone when the SPI fails", async () => {
+    const own = await spiServer();
+    const m = await merchantWithMaster(['CREATE_CUSTOMER', 'UPDATE_CUSTOMER', 'GET_CUSTOMER'], own);
+    const created = await m.create({
+      firstName: 'Edsger',
+      lastName: 'Dijkstra',
+      email: 'ewd@example.com',
+      channel: 'web',
+    });
+    const { customerId } = created.json();
+    expect(created.json().source).toBe('spi');
+
+    const updated = await m.update(customerId, {
+      lastName: 'W. Dijkstra',
+      email: null,
+      phone: '+31205550100',
+    });
+    expect(updated.statusCode).toBe(200);
+    expect(updated.json()).toMatchObject({
+      customerId,
+      lastName: 'W. Dijkstra',
+      phone: '+31205550100',
+      source: 'spi',
+    });
+    expect(updated.json().email).toBeUndefined();
+    // The master kept the change: GET_CUSTOMER answers it from there.
+    expect((await m.get(customerId)).json()).toMatchObject({ lastName: 'W. Dijkstra', source: 'spi' });
+    const events = await eventsFor(s, customerId, m.merchant);
+    expect(events.map((event) => event.type)).toEqual(['customer.created', 'customer.updated']);
+
+    const unknown = await m.update('C-NOT-THERE', { note: 'x' });
+    expect(unknown.statusCode).toBe(404);
+
+    await own.close();
+    const fallback = await m.update(customerId, { note: 'Prefers e-mail' });
+    expect(fallback.statusCode).toBe(200);
+    expect(fallback.json()).toMatchObject({ customerId, note: 'Prefers e-mail', source: 'backroom' });
   });
 
   it('answers a retried create with the same Idempotency-Key without asking the master to create again', async () => {

@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import { callSpi, type SpiResult } from '../../integrations/spi/call-spi.ts';
 import type { OutsideCtx } from '../../platform/context.ts';
-import { type CustomerListQuery, channelSchema, customerIdSchema, type NewCustomer } from './schemas.ts';
+import {
+  type CustomerListQuery,
+  type CustomerUpdate,
+  channelSchema,
+  customerIdSchema,
+  type NewCustomer,
+} from './schemas.ts';
 
 /**
  * The merchant's system as customer master: when its GET_CUSTOMER, SEARCH_CUSTOMERS or CREATE_CUSTOMER SPI is
@@ -86,6 +92,27 @@ export function askMasterToCreate(ctx: OutsideCtx, input: NewCustomer): Promise<
     path: CUSTOMERS_PATH,
     method: 'POST',
     body: customer,
+    response: masterCustomerSchema,
+  });
+}
+
+/**
+ * UPDATE_CUSTOMER: `PUT <base>/sa/customers` with `{ profile: { customerId, ...changes }, clearFields }`:
+ * SPI bodies leave nulls out, so the fields to clear are named in `clearFields`. Answers the customer as the
+ * master now has it.
+ */
+export function askMasterToUpdate(
+  ctx: OutsideCtx,
+  customerId: string,
+  update: CustomerUpdate,
+): Promise<SpiResult<MasterCustomer>> {
+  return callSpi(ctx, 'UPDATE_CUSTOMER', {
+    path: CUSTOMERS_PATH,
+    method: 'PUT',
+    body: {
+      profile: { ...update, customerId },
+      clearFields: Object.keys(update).filter((name) => update[name as keyof CustomerUpdate] === null),
+    },
     response: masterCustomerSchema,
   });
 }

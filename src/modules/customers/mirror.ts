@@ -13,6 +13,7 @@ import type {
   CustomerDetail,
   CustomerListQuery,
   CustomerSource,
+  CustomerUpdate,
   NewCustomer,
 } from './schemas.ts';
 import {
@@ -23,6 +24,7 @@ import {
   getCustomer,
   listCustomers,
   updatable,
+  updateCustomer,
 } from './service.ts';
 
 /**
@@ -207,4 +209,26 @@ export async function createThroughMaster(
   const row =
     (await mirrorCustomer(ctx, master.value)) ?? (await requireCustomer(ctx, master.value.customerId));
   return customerView(row, { source: 'spi' as const });
+}
+
+/**
+ * UPDATE_CUSTOMER: the customer as the master has it after the change, mirrored; when the master could not be
+ * reached or refused, Backroom changes its own record as without a master (the failed call is recorded and
+ * monitored, and the master lacks the change).
+ */
+export async function updateThroughMaster(
+  ctx: Ctx,
+  customerId: string,
+  update: CustomerUpdate,
+  master: SpiResult<MasterCustomer>,
+): Promise<Customer & { source?: CustomerSource }> {
+  const row = master.answered ? await mirrorCustomer(ctx, master.value) : undefined;
+  if (row) return customerView(row, { source: 'spi' as const });
+  if (!master.answered && master.failure) {
+    ctx.platform.log.warn(
+      { customerId, failure: master.failure, requestId: ctx.requestId },
+      "UPDATE_CUSTOMER failed: the change was made in Backroom only, the merchant's system lacks it",
+    );
+  }
+  return { ...(await updateCustomer(ctx, customerId, update)), ...sourceOf(master, false) };
 }

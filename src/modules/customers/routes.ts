@@ -2,8 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 import { addMerchantRoute } from '../../platform/http/route.ts';
-import { askMasterForCustomer, askMasterToCreate, askMasterToSearch } from './master.ts';
-import { createThroughMaster, getCustomerFromMaster, searchThroughMaster } from './mirror.ts';
+import { askMasterForCustomer, askMasterToCreate, askMasterToSearch, askMasterToUpdate } from './master.ts';
+import {
+  createThroughMaster,
+  getCustomerFromMaster,
+  searchThroughMaster,
+  updateThroughMaster,
+} from './mirror.ts';
 import {
   createdCustomerSchema,
   customerDetailSchema,
@@ -15,7 +20,6 @@ import {
   customerUpdateSchema,
   newCustomerSchema,
 } from './schemas.ts';
-import * as customers from './service.ts';
 import { getCustomerSettings, updateCustomerSettings } from './settings.ts';
 
 const tags = ['Customers'];
@@ -80,11 +84,14 @@ export function customerRoutes(app: FastifyInstance, platform: Platform): void {
     summary: 'Update a customer',
     description:
       'Changes the given fields (null clears one); emits `customer.updated` with the changed fields. A merged ' +
-      'number updates its survivor.',
+      "number updates its survivor. With an UPDATE_CUSTOMER SPI the merchant's system makes the change and " +
+      'Backroom mirrors its answer (`source: spi`); if that fails, Backroom changes its own record ' +
+      '(`source: backroom`).',
     params: customerParams,
     body: customerUpdateSchema,
-    response: customerSchema,
-    handler: (ctx, { params, body }) => customers.updateCustomer(ctx, params.customerId, body),
+    response: customerSchema.extend({ source: customerSourceSchema.optional() }),
+    prepare: (outside, { params, body }) => askMasterToUpdate(outside, params.customerId, body),
+    handler: (ctx, { params, body, prepared }) => updateThroughMaster(ctx, params.customerId, body, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'GET',
