@@ -170,6 +170,81 @@ export function updateCustomer(body: unknown): Json {
   return customer;
 }
 
+// --- Customer addresses: GET/POST/PUT/DELETE /1.0/sa/customer/address ------------------------------------
+
+const ADDRESS_FIELDS = [
+  'label',
+  'name',
+  'line1',
+  'line2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'phone',
+];
+const ADDRESSES: Record<string, Json[]> = {
+  'C-1001': [{ addressId: 'A-1', line1: '350 Fifth Avenue', city: 'New York', region: 'NY', country: 'US' }],
+};
+let lastAddressNumber = 100;
+
+function addressesOf(customerId: unknown): Json[] | undefined {
+  const id = field(customerId, 'customerId', isString, 'a string');
+  if (!CUSTOMERS.some((customer) => customer.customerId === id)) return undefined;
+  ADDRESSES[id] ??= [];
+  return ADDRESSES[id];
+}
+
+const noCustomer = (customerId: unknown) =>
+  notFound('CUSTOMER_NOT_FOUND', `No customer has id ${customerId}.`);
+
+/** `?customerId=` → `{ addressList: [...] }`. */
+export function listAddresses(query: URLSearchParams): Json {
+  const list = addressesOf(query.get('customerId') ?? undefined);
+  return list ? { addressList: list } : noCustomer(query.get('customerId'));
+}
+
+/** `{ customerId, address }` → the address with its new addressId. */
+export function createAddress(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const list = addressesOf(request.customerId);
+  if (!list) return noCustomer(request.customerId);
+  const address = field(request.address, 'address', isObject, 'an object');
+  lastAddressNumber += 1;
+  const stored: Json = { addressId: `A-${lastAddressNumber}` };
+  for (const name of ADDRESS_FIELDS) {
+    const value = field(address[name], `address.${name}`, isOptionalString, 'a string');
+    if (value !== undefined) stored[name] = value;
+  }
+  list.push(stored);
+  return stored;
+}
+
+/** `{ customerId, addressId, address, clearFields? }` → the address after the change. */
+export function updateAddress(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  const stored = addressesOf(request.customerId)?.find((address) => address.addressId === request.addressId);
+  if (!stored)
+    return notFound('ADDRESS_NOT_FOUND', `No address ${request.addressId} for ${request.customerId}.`);
+  const change = field(request.address, 'address', isObject, 'an object');
+  const clear = field(request.clearFields ?? [], 'clearFields', isArray, 'a list of field names');
+  for (const name of ADDRESS_FIELDS) {
+    const value = field(change[name], `address.${name}`, isOptionalString, 'a string');
+    if (value !== undefined) stored[name] = value;
+    if (clear.includes(name)) delete stored[name];
+  }
+  return stored;
+}
+
+/** `?customerId=&addressId=` → `{}`. */
+export function deleteAddress(query: URLSearchParams): Json {
+  const list = addressesOf(query.get('customerId') ?? undefined);
+  const index = list?.findIndex((address) => address.addressId === query.get('addressId')) ?? -1;
+  if (!list || index < 0) return notFound('ADDRESS_NOT_FOUND', `No address ${query.get('addressId')}.`);
+  list.splice(index, 1);
+  return {};
+}
+
 // --- VERIFY_EMPLOYEE: POST /1.0/sa/employee/verification ---------------------------------------------------
 
 const EMPLOYEES = [

@@ -10,9 +10,13 @@ import type { AddressInfo } from 'node:net';
 import {
   BadRequest,
   calculateTax,
+  createAddress,
   createCustomer,
+  deleteAddress,
   getCustomer,
+  listAddresses,
   searchCustomers,
+  updateAddress,
   updateCustomer,
   validateCart,
   verifyEmployee,
@@ -49,6 +53,10 @@ const ROUTES: { method: string; path: RegExp; answer: Route }[] = [
   { method: 'GET', path: /^\/sa\/customers$/, answer: ({ query }) => searchCustomers(query) },
   { method: 'POST', path: /^\/sa\/customers$/, answer: ({ body }) => createCustomer(body) },
   { method: 'PUT', path: /^\/sa\/customers$/, answer: ({ body }) => updateCustomer(body) },
+  { method: 'GET', path: /^\/sa\/customer\/address$/, answer: ({ query }) => listAddresses(query) },
+  { method: 'POST', path: /^\/sa\/customer\/address$/, answer: ({ body }) => createAddress(body) },
+  { method: 'PUT', path: /^\/sa\/customer\/address$/, answer: ({ body }) => updateAddress(body) },
+  { method: 'DELETE', path: /^\/sa\/customer\/address$/, answer: ({ query }) => deleteAddress(query) },
   { method: 'POST', path: /^\/sa\/employee\/verification$/, answer: ({ body }) => verifyEmployee(body) },
 ];
 

@@ -193,7 +193,8 @@ function spiHeaders(connector: Connector, hasBody: boolean): Record<string, stri
 function readAnswer<T>(response: OutboundResponse, schema: z.ZodType<T>): Outcome<T> {
   let json: unknown;
   try {
-    json = JSON.parse(response.body);
+    // An empty 2xx answer (a 204 to a DELETE) is an empty object; the schema decides whether that will do.
+    json = response.body.trim() === '' ? {} : JSON.parse(response.body);
   } catch {
     return invalidAnswer(response, 'The answer is not JSON.');
   }

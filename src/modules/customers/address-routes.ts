@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { Platform } from '../../platform/context.ts';
 import { addMerchantRoute } from '../../platform/http/route.ts';
+import * as master from './address-master.ts';
 import {
   addressListSchema,
   addressParams,
   addressSchema,
   addressUpdateSchema,
   customerParams,
+  deletedAddressSchema,
   newAddressSchema,
 } from './address-schemas.ts';
 import * as addresses from './addresses.ts';
@@ -21,10 +23,15 @@ export function addressRoutes(app: FastifyInstance, platform: Platform): void {
     tags,
     summary: "List a customer's addresses",
     description:
-      'Oldest first. A merged customer number answers the addresses of the customer it was merged into.',
+      'Oldest first. A merged customer number answers the addresses of the customer it was merged into. With ' +
+      "a GET_CUSTOMER_ADDRESSES SPI the merchant's system answers (`source: spi`); if it fails, Backroom's own " +
+      'addresses answer (`source: backroom`). The same holds for create, change and delete with the ' +
+      'CREATE_CUSTOMER_ADDRESS, UPDATE_CUSTOMER_ADDRESS and DELETE_CUSTOMER_ADDRESS SPIs.',
     params: customerParams,
     response: addressListSchema,
-    handler: (ctx, { params }) => addresses.listAddresses(ctx, params.customerId),
+    prepare: (outside, { params }) => master.askMasterForAddresses(outside, params.customerId),
+    handler: (ctx, { params, prepared }) =>
+      master.listAddressesThroughMaster(ctx, params.customerId, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'POST',
@@ -40,7 +47,9 @@ export function addressRoutes(app: FastifyInstance, platform: Platform): void {
     body: newAddressSchema,
     status: 201,
     response: addressSchema,
-    handler: (ctx, { params, body }) => addresses.createAddress(ctx, params.customerId, body),
+    prepare: (outside, { params, body }) => master.askMasterToCreateAddress(outside, params.customerId, body),
+    handler: (ctx, { params, body, prepared }) =>
+      master.createAddressThroughMaster(ctx, params.customerId, body, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'PUT',
@@ -54,8 +63,10 @@ export function addressRoutes(app: FastifyInstance, platform: Platform): void {
     params: addressParams,
     body: addressUpdateSchema,
     response: addressSchema,
-    handler: (ctx, { params, body }) =>
-      addresses.updateAddress(ctx, params.customerId, params.addressId, body),
+    prepare: (outside, { params, body }) =>
+      master.askMasterToUpdateAddress(outside, params.customerId, params.addressId, body),
+    handler: (ctx, { params, body, prepared }) =>
+      master.updateAddressThroughMaster(ctx, params.customerId, params.addressId, body, prepared),
   });
   addMerchantRoute(app, platform, {
     method: 'DELETE',
@@ -67,7 +78,10 @@ export function addressRoutes(app: FastifyInstance, platform: Platform): void {
       'Answers the address as it was. Deleting a default leaves the customer without one of that kind. Emits ' +
       '`customer.address_changed` with `change: deleted`.',
     params: addressParams,
-    response: addressSchema,
-    handler: (ctx, { params }) => addresses.deleteAddress(ctx, params.customerId, params.addressId),
+    response: deletedAddressSchema,
+    prepare: (outside, { params }) =>
+      master.askMasterToDeleteAddress(outside, params.customerId, params.addressId),
+    handler: (ctx, { params, prepared }) =>
+      master.deleteAddressThroughMaster(ctx, params.customerId, params.addressId, prepared),
   });
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { customerIdSchema } from './schemas.ts';
+import { customerIdSchema, customerSourceSchema } from './schemas.ts';
 
 export const customerNumber = customerIdSchema.describe(
   "The customer's number; a number merged into another customer stands for that survivor.",
@@ -9,7 +9,12 @@ export const customerParams = z.strictObject({ customerId: customerNumber });
 
 export const addressParams = z.strictObject({
   customerId: customerNumber,
-  addressId: z.uuid().describe('The id Backroom gave the address.'),
+  addressId: z
+    .string()
+    .trim()
+    .min(1)
+    .max(100)
+    .describe("The address's id: Backroom's, or the merchant system's when that is the address master."),
 });
 
 const fields = {
@@ -96,11 +101,18 @@ export const addressSchema = z
     defaultBilling: z.boolean(),
     createdAt: z.number().int().describe('Epoch milliseconds.'),
     updatedAt: z.number().int().describe('Epoch milliseconds.'),
+    source: customerSourceSchema.optional(),
   })
   .meta({ id: 'CustomerAddress', example: exampleAnswer() });
 
+export const deletedAddressSchema = addressSchema.partial().extend({ addressId: z.string() }).meta({
+  id: 'DeletedCustomerAddress',
+  description: "The address as it was; only its id when the merchant's system deleted it (`source: spi`).",
+  example: exampleAnswer(),
+});
+
 export const addressListSchema = z
-  .object({ data: z.array(addressSchema) })
+  .object({ data: z.array(addressSchema), source: customerSourceSchema.optional() })
   .meta({ id: 'CustomerAddressList', example: { data: [exampleAnswer()] } });
 
 export type NewAddress = z.output<typeof newAddressSchema>;

@@ -2,6 +2,7 @@ import { applyChanges } from '../../platform/changes.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem } from '../../platform/http/problems.ts';
+import { isUuid } from '../../platform/uuid.ts';
 import * as repo from './address-repo.ts';
 import type { Address, AddressUpdate, NewAddress } from './address-schemas.ts';
 import { type CustomerRow, requireCustomer } from './lookup.ts';
@@ -107,7 +108,7 @@ export async function deleteAddress(ctx: Ctx, customerId: string, addressId: str
 }
 
 async function requireAddress(ctx: Ctx, customer: CustomerRow, addressId: string) {
-  const row = await repo.findAddressRow(ctx.tx, customer.id, addressId);
+  const row = isUuid(addressId) ? await repo.findAddressRow(ctx.tx, customer.id, addressId) : undefined;
   if (!row) {
     throw new Problem(
       'not_found',

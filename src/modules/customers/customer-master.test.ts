@@ -27,14 +27,17 @@ beforeAll(async () => {
 });
 afterAll(() => Promise.all(servers.map((server) => server.close())));
 
-type Capability = 'GET_CUSTOMER' | 'SEARCH_CUSTOMERS' | 'CREATE_CUSTOMER' | 'UPDATE_CUSTOMER';
-
 const INTEGRATION_TYPES = {
   GET_CUSTOMER: 'HTTP_GET',
   SEARCH_CUSTOMERS: 'HTTP_GET',
   CREATE_CUSTOMER: 'HTTP_POST',
   UPDATE_CUSTOMER: 'HTTP_PUT',
+  GET_CUSTOMER_ADDRESSES: 'HTTP_GET',
+  CREATE_CUSTOMER_ADDRESS: 'HTTP_POST',
+  UPDATE_CUSTOMER_ADDRESS: 'HTTP_PUT',
+  DELETE_CUSTOMER_ADDRESS: 'HTTP_DELETE',
 } as const;
+type Capability = keyof typeof INTEGRATION_TYPES;
 
 /** A merchant of its own whose customer-master SPIs point at `server`, with loopback allowed. */
 async function merchantWithMaster(capabilities: Capability[], server = spi, apiKey = SPI_KEY) {
@@ -51,7 +54,7 @@ async function merchantWithMaster(capabilities: Capability[], server = spi, apiK
     });
   }
   const api = merchantApi(s, () => merchant);
-  const call = async (method: 'GET' | 'POST' | 'PUT', url: string, body?: object) => {
+  const call = async (method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: object) => {
     const response = await api.call(method, url, body);
     answers.push(response.body);
     return response;
@@ -61,6 +64,7 @@ async function merchantWithMaster(capabilities: Capability[], server = spi, apiK
     get: (customerId: string) => call('GET', `/merchant/v1/customers/${encodeURIComponent(customerId)}`),
     search: (query: string) => call('GET', `/merchant/v1/customers?${query}`),
     create: (body: object) => call('POST', '/merchant/v1/customers', body),
+    call,
     update: (customerId: string, body: object) =>
       call('PUT', `/merchant/v1/customers/${encodeURIComponent(customerId)}`, body),
   };
@@ -222,6 +226,61 @@ describe('the merchant system as customer master', () => {
     const fallback = await m.update(customerId, { note: 'Prefers e-mail' });
     expect(fallback.statusCode).toBe(200);
     expect(fallback.json()).toMatchObject({ customerId, note: 'Prefers e-mail', source: 'backroom' });
+  });
+
+  it("keeps addresses in the merchant's system with the address SPIs, and Backroom's own when they fail", async () => {
+    const own = await spiServer();
+    const m = await merchantWithMaster(
+      [
+        'GET_CUSTOMER',
+        'GET_CUSTOMER_ADDRESSES',
+        'CREATE_CUSTOMER_ADDRESS',
+        'UPDATE_CUSTOMER_ADDRESS',
+        'DELETE_CUSTOMER_ADDRESS',
+      ],
+      own,
+    );
+    await m.get('C-1001');
+    const url = '/merchant/v1/customers/C-1001/addresses';
+    const listed = await m.call('GET', url);
+    expect(listed.statusCode).toBe(200);
+    expect(listed.json()).toMatchObject({ source: 'spi', data: [{ addressId: 'A-1', city: 'New York' }] });
+
+    const created = await m.call('POST', url, {
+      line1: '1 Main St',
+      city: 'Boston',
+      country: 'US',
+      phone: '+16175550100',
+    });
+    expect(created.statusCode).toBe(201);
+    const addressId = created.json().addressId;
+    expect(created.json()).toMatchObject({ line1: '1 Main St', city: 'Boston', source: 'spi' });
+    expect(addressId).toMatch(/^A-\d+$/);
+
+    const changed = await m.call('PUT', `${url}/${addressId}`, { city: 'Cambridge', phone: null });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ addressId, city: 'Cambridge', source: 'spi' });
+    expect(changed.json().phone).toBeUndefined();
+
+    const deleted = await m.call('DELETE', `${url}/${addressId}`);
+    expect(deleted.statusCode).toBe(200);
+    expect(deleted.json()).toEqual({ addressId, source: 'spi' });
+    expect((await m.call('GET', url)).json().data.map((a: { addressId: string }) => a.addressId)).toEqual([
+      'A-1',
+    ]);
+    const events = await eventsFor(s, 'C-1001', m.merchant);
+    expect(
+      events.filter((event) => event.type === 'customer.address_changed').map((event) => event.data.change),
+    ).toEqual(['created', 'updated', 'deleted']);
+
+    // The master is gone: Backroom's own addresses answer, and a change is made there.
+    await own.close();
+    const fallback = await m.call('GET', url);
+    expect(fallback.json()).toEqual({ data: [], source: 'backroom' });
+    const local = await m.call('POST', url, { line1: '9 Pine Rd', city: 'Salem', country: 'US' });
+    expect(local.statusCode).toBe(201);
+    expect(local.json()).toMatchObject({ defaultShipping: true, source: 'backroom' });
+    expect((await m.call('DELETE', `${url}/A-1`)).statusCode).toBe(404);
   });
 
   it('answers a retried create with the same Idempotency-Key without asking the master to create again', async () => {

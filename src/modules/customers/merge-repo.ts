@@ -103,6 +103,20 @@ export async function moveAddresses(tx: Tx, survivor: string, merged: readonly s
     .execute();
 }
 
+/** The merged customers' carts and orders become the survivor's: their history follows them. */
+export async function moveCartsAndOrders(tx: Tx, survivor: string, merged: readonly string[], now: Date) {
+  await tx
+    .updateTable('carts')
+    .set({ customerUuid: survivor, updatedAt: now })
+    .where('customerUuid', 'in', merged)
+    .execute();
+  await tx
+    .updateTable('orders')
+    .set({ customerUuid: survivor, updatedAt: now })
+    .where('customerUuid', 'in', merged)
+    .execute();
+}
+
 /**
  * Gives the survivor the links the merged customers had to customers outside the merge (the oldest link to
  * each, none twice, none to itself), then removes every link of the merged customers — those among them too.

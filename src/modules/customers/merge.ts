@@ -36,6 +36,7 @@ export async function mergeCustomers(ctx: Ctx, body: MergeBody): Promise<Custome
 
   await moveAddresses(ctx, survivor, merged, now);
   await repo.moveLinks(ctx.tx, ctx.tenantId, survivor.id, mergedIds);
+  await repo.moveCartsAndOrders(ctx.tx, survivor.id, mergedIds, now);
   await repo.markMerged(ctx.tx, survivor.id, mergedIds, now);
   await repo.fillCustomer(ctx.tx, survivor.id, await missingFields(ctx, survivor, merged), now);
 
