@@ -28,6 +28,7 @@ export const problemCatalog = {
   idempotency_key_reused: { status: 422, title: 'This Idempotency-Key was used with a different request' },
   unknown_reference: { status: 422, title: 'The request refers to something that does not exist' },
   rule_violated: { status: 422, title: 'The request breaks a business rule' },
+  totals_mismatch: { status: 422, title: 'The amounts of the order do not add up' },
   password_rejected: { status: 422, title: 'The new password does not meet the password policy' },
   account_locked: { status: 423, title: 'The account is locked after too many failed sign-ins' },
   rate_limited: { status: 429, title: 'Too many requests' },
