@@ -4,13 +4,16 @@ import { webhooksModule } from '../integrations/webhooks/index.ts';
 import type { BackroomModule } from '../platform/events/registry.ts';
 import { associatesModule } from './associates/index.ts';
 import { attributeSetsModule } from './attribute-sets/index.ts';
+import { cartsModule } from './carts/index.ts';
 import { catalogFeedModule } from './catalog-feed/index.ts';
 import { categoriesModule } from './categories/index.ts';
+import { checkoutModule } from './checkout/index.ts';
 import { customersModule } from './customers/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { inventoryFeedModule } from './inventory-feed/index.ts';
 import { notificationsModule } from './notifications/index.ts';
+import { ordersModule } from './orders/index.ts';
 import { pricesModule } from './prices/index.ts';
 import { productsModule } from './products/index.ts';
 import { receivingModule } from './receiving/index.ts';
@@ -33,6 +36,9 @@ export const modules: readonly BackroomModule[] = [
   transfersModule,
   associatesModule,
   customersModule,
+  ordersModule,
+  cartsModule,
+  checkoutModule,
   usersModule,
   notificationsModule,
   connectorsModule,
