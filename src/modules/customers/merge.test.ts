@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
+import { seedPricedCatalog } from '../carts/carts.fixtures.ts';
 import { customerInserter, customersApi, home } from './customers.fixtures.ts';
 
 const setup = useAppWithMerchant();
@@ -44,6 +45,25 @@ describe('customer merges', () => {
     expect(await row(survivor)).toMatchObject({ status: 'active', merged_into: null });
     const events = (await eventsFor(setup, survivor)).filter((event) => event.type === 'customer.merged');
     expect(events.map((event) => event.data)).toEqual([{ survivorId: survivor, mergedIds: [b, a] }]);
+  });
+
+  it("gives the survivor the merged customers' carts", async () => {
+    await seedPricedCatalog(setup, ['MRG-1']);
+    const survivor = await newCustomer();
+    const merged = await newCustomer();
+    const opened = await call('POST', '/merchant/v1/carts', {
+      storeId: 'MRG-1',
+      channel: 'web',
+      customerId: merged,
+      lines: [{ productId: 'TEE', quantity: 1 }],
+    });
+    expect(opened.statusCode, opened.body).toBe(201);
+    expect((await merge(survivor, [merged])).statusCode).toBe(200);
+    const carts = await call('GET', `/merchant/v1/customers/${survivor}/carts`);
+    expect(carts.statusCode, carts.body).toBe(200);
+    expect(carts.json().data.map((cart: { cartId: string }) => cart.cartId)).toEqual([opened.json().cartId]);
+    const cart = await call('GET', `/merchant/v1/carts/${opened.json().cartId}`);
+    expect(cart.json().customerId).toBe(survivor);
   });
 
   it('repoints customers merged earlier, so every alias is one hop from its survivor', async () => {
