@@ -1,4 +1,5 @@
 import type { Ctx } from '../../platform/context.ts';
+import { type FieldError, Problem } from '../../platform/http/problems.ts';
 import { type MovementInput, postMovements, stockKey, stockLevels } from '../inventory/service.ts';
 import type { NewOrder, Order } from './schemas.ts';
 
@@ -28,7 +29,7 @@ export async function postSaleStock(ctx: Ctx, input: NewOrder, reference: Refere
       left.set(key, (left.get(key) ?? 0) - take);
       return take;
     });
-  }
+  } else await refuseReservedUnits(ctx, wanted);
   const movements: MovementInput[] = [];
   const indexes: number[] = [];
   wanted.forEach(({ storeId, line }, index) => {
@@ -46,6 +47,42 @@ export async function postSaleStock(ctx: Ctx, input: NewOrder, reference: Refere
   });
   await postMovements(ctx, movements, { field: (index) => `body.lines.${indexes[index] ?? index}` });
   return wanted.map(({ line }, index) => line.quantity - (taken[index] ?? 0));
+}
+
+/**
+ * A `ship` line sells from the shelf of a store that also holds units for carts and store pick-ups, so it may
+ * take only what is available (on hand less reserved); the ledger alone would let it take reserved units. A
+ * cash-and-carry line is already in the customer's hands, so on hand is all it needs.
+ */
+async function refuseReservedUnits(
+  ctx: Ctx,
+  wanted: readonly { storeId: string; line: NewOrder['lines'][number] }[],
+): Promise<void> {
+  const shipped = wanted
+    .map((item, index) => ({ ...item, index }))
+    .filter(({ line }) => line.fulfillment?.type === 'ship');
+  if (shipped.length === 0) return;
+  const levels = await stockLevels(
+    ctx,
+    shipped.map(({ storeId, line }) => ({ storeId, productId: line.productId })),
+    { lock: true },
+  );
+  const left = new Map([...levels].map(([key, level]) => [key, level.available]));
+  const errors: FieldError[] = [];
+  for (const { storeId, line, index } of shipped) {
+    const key = stockKey({ storeId, productId: line.productId });
+    const available = left.get(key) ?? 0;
+    if (available < line.quantity) {
+      errors.push({
+        field: `body.lines.${index}.quantity`,
+        message: `${Math.max(available, 0)} of ${line.productId} available at ${storeId}; ${line.quantity} asked`,
+      });
+    }
+    left.set(key, available - line.quantity);
+  }
+  if (errors.length > 0) {
+    throw new Problem('insufficient_stock', 'Not enough stock is available; nothing was posted.', { errors });
+  }
 }
 
 export async function restockReturns(
