@@ -29,6 +29,7 @@ export const problemCatalog = {
   unknown_reference: { status: 422, title: 'The request refers to something that does not exist' },
   rule_violated: { status: 422, title: 'The request breaks a business rule' },
   totals_mismatch: { status: 422, title: 'The amounts of the order do not add up' },
+  cart_invalid: { status: 422, title: "The merchant's system refused the cart" },
   password_rejected: { status: 422, title: 'The new password does not meet the password policy' },
   account_locked: { status: 423, title: 'The account is locked after too many failed sign-ins' },
   rate_limited: { status: 429, title: 'Too many requests' },
