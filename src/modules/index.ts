@@ -10,6 +10,7 @@ import { categoriesModule } from './categories/index.ts';
 import { checkoutModule } from './checkout/index.ts';
 import { customersModule } from './customers/index.ts';
 import { cycleCountsModule } from './cycle-counts/index.ts';
+import { fulfillmentModule } from './fulfillment/index.ts';
 import { inventoryModule } from './inventory/index.ts';
 import { inventoryFeedModule } from './inventory-feed/index.ts';
 import { notificationsModule } from './notifications/index.ts';
@@ -37,6 +38,7 @@ export const modules: readonly BackroomModule[] = [
   associatesModule,
   customersModule,
   ordersModule,
+  fulfillmentModule,
   cartsModule,
   checkoutModule,
   usersModule,

@@ -92,7 +92,15 @@ export const installationListQuery = z.strictObject({
 export const installationParams = z.strictObject({ installationId: z.string().max(1024) });
 
 export const notificationTypeSchema = z
-  .enum(['ORDER_SHIPPED', 'CART_ABANDONED', 'READY_FOR_PICKUP', 'ORDER_CONFIRMED', 'BACK_IN_STOCK', 'CUSTOM'])
+  .enum([
+    'ORDER_SHIPPED',
+    'CART_ABANDONED',
+    'READY_FOR_PICKUP',
+    'ORDER_CONFIRMED',
+    'BACK_IN_STOCK',
+    'STORE_PICK_LIST',
+    'CUSTOM',
+  ])
   .describe('What happened; apps and push providers may choose a template or a channel by it.');
 
 const notificationData = z

@@ -6,8 +6,6 @@ import * as repo from './repo.ts';
 import type { NewOrder } from './schemas.ts';
 import type { PricedReturnLine } from './totals.ts';
 
-const STORE_FULFILLED_NOT_YET = new Set(['ship_from_store', 'bopis', 'bofis', 'ropis']);
-
 export interface ResolvedReturnLine extends PricedReturnLine {
   productId: string;
   originalLineNumber: number;
@@ -39,15 +37,6 @@ export function shapeErrors(input: NewOrder): FieldError[] {
   if (!isReturn && input.originalOrderId) {
     errors.push({ field: 'body.originalOrderId', message: 'only returns and exchanges have one' });
   }
-  input.lines.forEach((line, index) => {
-    const type = line.fulfillment?.type ?? 'cash_and_carry';
-    if (STORE_FULFILLED_NOT_YET.has(type)) {
-      errors.push({
-        field: `body.lines.${index}.fulfillment.type`,
-        message: `store fulfilment is not available for ${type} yet; use cash_and_carry or ship`,
-      });
-    }
-  });
   return errors;
 }
 

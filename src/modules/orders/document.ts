@@ -1,4 +1,5 @@
 import type { Ctx } from '../../platform/context.ts';
+import { fulfillmentsOfOrders } from '../fulfillment/service.ts';
 import * as repo from './repo.ts';
 import type { Order } from './schemas.ts';
 
@@ -48,10 +49,11 @@ function returnedLine(row: repo.OrderLineRow): ReturnedLine {
 /** The Order documents of these rows, in the same order. */
 export async function toOrders(ctx: Ctx, rows: readonly repo.OrderRow[]): Promise<Order[]> {
   const uuids = rows.map((row) => row.id);
-  const [lines, tenders, returns] = await Promise.all([
+  const [lines, tenders, returns, fulfillments] = await Promise.all([
     repo.linesOf(ctx.tx, uuids),
     repo.tendersOf(ctx.tx, uuids),
     repo.returnsAgainst(ctx.tx, uuids),
+    fulfillmentsOfOrders(ctx, uuids),
   ]);
   return rows.map((row) => {
     const own = lines.filter((line) => line.orderUuid === row.id);
@@ -79,7 +81,7 @@ export async function toOrders(ctx: Ctx, rows: readonly repo.OrderRow[]): Promis
         .filter((line) => line.quantity > line.returnedQuantity)
         .map((line) => ({ ...line, quantity: line.quantity - line.returnedQuantity })),
       returnProductList: returned,
-      fulfillments: [],
+      fulfillments: fulfillments.get(row.id) ?? [],
       returns: returns
         .filter((later) => later.originalOrderUuid === row.id)
         .map((later) => ({ orderId: later.orderId, occurredAt: later.occurredAt.getTime() })),

@@ -88,16 +88,17 @@ describe('posting sales', () => {
     expect((await api.call('GET', '/merchant/v1/sa/orders/S-BAD')).statusCode).toBe(404);
   });
 
-  it('names an unknown product and refuses store-fulfilled lines for now', async () => {
+  it('names an unknown product and refuses a pick-up line short of stock', async () => {
     const unknown = await postOrder(sale('S-X', [{ productId: 'NOPE', quantity: 1 }]));
     expect(unknown.statusCode).toBe(422);
     expect(unknown.json().errors).toEqual([
       { field: 'body.lines.0.productId', message: 'no product has productId "NOPE"' },
     ]);
-    const body = sale('S-Y', [{ productId: 'TEE', quantity: 1 }]);
+    const body = sale('S-Y', [{ productId: 'MUG', quantity: 3 }]);
     const bopis = await postOrder({ ...body, lines: [{ ...body.lines[0], fulfillment: { type: 'bopis' } }] });
-    expect(bopis.statusCode).toBe(422);
-    expect(bopis.json().errors[0].field).toBe('body.lines.0.fulfillment.type');
+    expect(bopis.statusCode).toBe(409);
+    expect(bopis.json().code).toBe('insufficient_stock');
+    expect((await api.call('GET', '/merchant/v1/sa/orders/S-Y')).statusCode).toBe(404);
   });
 
   it('refuses an online sale short of stock and writes nothing', async () => {

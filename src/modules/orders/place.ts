@@ -3,13 +3,14 @@ import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import { requireCustomer } from '../customers/lookup.ts';
+import { openFulfillments } from '../fulfillment/service.ts';
 import { commitReservation } from '../inventory/reservations.ts';
 import { findStores } from '../stores/service.ts';
 import { type ResolvedReturnLine, referenceErrors, resolveReturns, shapeErrors } from './checks.ts';
 import { toOrders } from './document.ts';
 import * as repo from './repo.ts';
 import type { NewOrder, Order } from './schemas.ts';
-import { movedSaleLines, postSaleStock, restockReturns } from './stock.ts';
+import { isStoreFulfilled, movedSaleLines, postSaleStock, restockReturns } from './stock.ts';
 import { lineAmount, returnTotalOf, totalsErrors } from './totals.ts';
 
 function canonical(value: unknown): unknown {
@@ -99,7 +100,9 @@ export async function placeOrder(
   }
 
   const reference = { type: 'order', id: input.orderId };
-  if (options.reservationId) await commitReservation(ctx, options.reservationId);
+  const storeFulfilled = input.lines.some((line) => isStoreFulfilled(line.fulfillment?.type));
+  // With store-fulfilled lines the checkout's reservation goes on holding their units (openFulfillments).
+  if (options.reservationId && !storeFulfilled) await commitReservation(ctx, options.reservationId);
   const shortfalls = options.reservationId
     ? input.lines.map(() => 0)
     : await postSaleStock(ctx, input, reference);
@@ -136,6 +139,7 @@ export async function placeOrder(
       returnReason: line.reason ?? null,
     })),
   ]);
+  if (storeFulfilled) await openStoreFulfillments(ctx, orderUuid, input, options);
   await restockReturns(ctx, input.storeId, returnLines, reference);
   if (original) {
     for (const line of returnLines) {
@@ -163,6 +167,33 @@ export async function placeOrder(
   if (!order) throw new Error('posted order vanished');
   await announce(ctx, order, input, returnLines, shortfalls, original);
   return { order, replayed: false };
+}
+
+async function openStoreFulfillments(
+  ctx: Ctx,
+  orderUuid: string,
+  input: NewOrder,
+  options: { reservationId?: string },
+) {
+  const lines = input.lines.flatMap((line, index) => {
+    const type = line.fulfillment?.type;
+    if (!type || !isStoreFulfilled(type) || type === 'cash_and_carry' || type === 'ship') return [];
+    return [
+      {
+        lineNumber: index + 1,
+        productId: line.productId,
+        quantity: line.quantity,
+        type,
+        storeId: line.fulfillment?.storeId ?? input.storeId,
+        allowBackorder: line.allowBackorder ?? false,
+      },
+    ];
+  });
+  await openFulfillments(
+    ctx,
+    { orderUuid, orderId: input.orderId, storeId: input.storeId, lines },
+    options.reservationId ? { reservationId: options.reservationId } : {},
+  );
 }
 
 async function announce(

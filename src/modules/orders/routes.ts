@@ -30,7 +30,9 @@ export function orderRoutes(app: FastifyInstance, platform: Platform): void {
       'SALE_INVENTORY, RETURN_INVENTORY, ORDER_UPDATE (the original of a return) and ERECEIPT_CUSTOMER. ' +
       'Answers 201; the same orderId with the same content answers 200 with the stored order, with other ' +
       'content 409. Online a sale short of stock is 409 `insufficient_stock`; an `offline` one is kept and its ' +
-      'lines answer `stockShortfall`. This pass fulfils cash_and_carry and ship lines only.',
+      'lines answer `stockShortfall`. Store-fulfilled lines (ship_from_store, BOPIS, BOFIS, ROPIS) open ' +
+      'fulfillments that hold their units (see /merchant/v1/fulfillments) and emit BOPIS_EXPORT, BOFIS_EXPORT ' +
+      'or ROPIS_EXPORT; the order stays `open` until they end.',
     body: newOrderSchema,
     status: 201,
     statusOf: (body) => (replays.has(body) ? 200 : 201),

@@ -8,6 +8,11 @@ type Reference = { type: string; id: string };
 const fulfilmentStore = (input: NewOrder, line: NewOrder['lines'][number]) =>
   line.fulfillment?.storeId ?? input.storeId;
 
+const STORE_FULFILLED = new Set(['ship_from_store', 'bopis', 'bofis', 'ropis']);
+
+/** Whether a store fulfils the line later (the fulfillment module holds its stock) rather than now. */
+export const isStoreFulfilled = (type: string | undefined) => STORE_FULFILLED.has(type ?? 'cash_and_carry');
+
 /**
  * Takes the sold units off hand at each line's fulfilment store and answers, per line, the units stock did
  * not have. Online a shortfall is a 409 and nothing is written; an offline register already handed the goods
@@ -34,7 +39,7 @@ export async function postSaleStock(ctx: Ctx, input: NewOrder, reference: Refere
   const indexes: number[] = [];
   wanted.forEach(({ storeId, line }, index) => {
     const quantity = taken[index] ?? 0;
-    if (quantity === 0) return;
+    if (quantity === 0 || isStoreFulfilled(line.fulfillment?.type)) return;
     indexes.push(index);
     movements.push({
       storeId,
@@ -46,7 +51,9 @@ export async function postSaleStock(ctx: Ctx, input: NewOrder, reference: Refere
     });
   });
   await postMovements(ctx, movements, { field: (index) => `body.lines.${indexes[index] ?? index}` });
-  return wanted.map(({ line }, index) => line.quantity - (taken[index] ?? 0));
+  return wanted.map(({ line }, index) =>
+    isStoreFulfilled(line.fulfillment?.type) ? 0 : line.quantity - (taken[index] ?? 0),
+  );
 }
 
 /**
@@ -107,6 +114,7 @@ export async function restockReturns(
 /** The sold lines that took units off hand, for SALE_INVENTORY. */
 export function movedSaleLines(order: Order, shortfalls: readonly number[]) {
   return order.orderProductList.flatMap((line, index) => {
+    if (isStoreFulfilled(line.fulfillment.type)) return [];
     const quantity = line.quantity - (shortfalls[index] ?? 0);
     if (quantity <= 0) return [];
     return [
