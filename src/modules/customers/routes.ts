@@ -19,6 +19,7 @@ import {
   customerSourceSchema,
   customerUpdateSchema,
   newCustomerSchema,
+  updatedCustomerSchema,
 } from './schemas.ts';
 import { getCustomerSettings, updateCustomerSettings } from './settings.ts';
 
@@ -89,7 +90,7 @@ export function customerRoutes(app: FastifyInstance, platform: Platform): void {
       '(`source: backroom`).',
     params: customerParams,
     body: customerUpdateSchema,
-    response: customerSchema.extend({ source: customerSourceSchema.optional() }),
+    response: updatedCustomerSchema,
     prepare: (outside, { params, body }) => askMasterToUpdate(outside, params.customerId, body),
     handler: (ctx, { params, body, prepared }) => updateThroughMaster(ctx, params.customerId, body, prepared),
   });

@@ -146,6 +146,22 @@ export const customerSourceSchema = z
       "it), `backroom` when it failed and Backroom's own records answered. Absent without such an SPI.",
   );
 
+export const updatedCustomerSchema = customerSchema.extend({ source: customerSourceSchema.optional() }).meta({
+  id: 'UpdatedCustomer',
+  example: {
+    customerId: 'C-2001',
+    firstName: 'Ada',
+    lastName: 'King',
+    email: 'ada@example.com',
+    channel: 'web',
+    marketing: { email: true, sms: true, updatedAt: 1763800000000 },
+    status: 'active',
+    createdAt: 1763700000000,
+    updatedAt: 1763800000000,
+    source: 'spi',
+  },
+});
+
 export const createdCustomerSchema = customerSchema
   .extend({
     source: customerSourceSchema.optional(),

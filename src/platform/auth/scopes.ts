@@ -15,7 +15,8 @@ export const SCOPES = {
   'customers:read': 'Read customers, their addresses and their links to possible duplicates',
   'customers:write': 'Create, change, link and merge customers and their addresses',
   'carts:read': 'Read carts, saved and abandoned carts, checkouts, tax rates and shipping methods',
-  'carts:write': 'Create and change carts, suspend and void them, check out; set tax rates and shipping methods',
+  'carts:write':
+    'Create and change carts, suspend and void them, check out; set tax rates and shipping methods',
   'orders:read': 'Read and search orders (sales, returns, exchanges), purchase history and store fulfilments',
   'orders:write': 'Post orders, returns and exchanges, repost them, and move store fulfilments along',
   'integrations:read': 'Read custom connectors, their health, webhook deliveries and integration settings',
