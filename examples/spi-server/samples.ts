@@ -245,6 +245,20 @@ export function deleteAddress(query: URLSearchParams): Json {
   return {};
 }
 
+// --- INVENTORY_SERVICE: POST /1.0/sa/inventoryService/revert ---------------------------------------------
+
+/** Carts whose reserved stock was reverted, newest last, for a look at what Backroom sent. */
+export const REVERTED: Json[] = [];
+
+/** `{ cartId, orderId, reason, items: [{ productId, quantity }] }` → `{ reverted: true }`. */
+export function revertInventory(body: unknown): Json {
+  const request = field(body, 'The body', isObject, 'an object');
+  field(request.cartId, 'cartId', isString, 'a string');
+  field(request.items, 'items', isArray, 'a list');
+  REVERTED.push(request);
+  return { reverted: true };
+}
+
 // --- VERIFY_EMPLOYEE: POST /1.0/sa/employee/verification ---------------------------------------------------
 
 const EMPLOYEES = [

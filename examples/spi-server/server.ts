@@ -15,6 +15,7 @@ import {
   deleteAddress,
   getCustomer,
   listAddresses,
+  revertInventory,
   searchCustomers,
   updateAddress,
   updateCustomer,
@@ -49,6 +50,7 @@ type Route = (request: { body: unknown; query: URLSearchParams; params: string[]
 const ROUTES: { method: string; path: RegExp; answer: Route }[] = [
   { method: 'POST', path: /^\/taxEngine\/calculateTax$/, answer: ({ body }) => calculateTax(body) },
   { method: 'POST', path: /^\/sa\/cartValidation$/, answer: ({ body }) => validateCart(body) },
+  { method: 'POST', path: /^\/sa\/inventoryService\/revert$/, answer: ({ body }) => revertInventory(body) },
   { method: 'GET', path: /^\/sa\/customers\/([^/]+)$/, answer: ({ params }) => getCustomer(params[0] ?? '') },
   { method: 'GET', path: /^\/sa\/customers$/, answer: ({ query }) => searchCustomers(query) },
   { method: 'POST', path: /^\/sa\/customers$/, answer: ({ body }) => createCustomer(body) },

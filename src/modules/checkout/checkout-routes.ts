@@ -12,7 +12,7 @@ import {
   paymentSchema,
   startCheckoutSchema,
 } from './checkout-schemas.ts';
-import { prepareCheckout } from './checkout-spi.ts';
+import { prepareCheckout, revertMerchantInventory } from './checkout-spi.ts';
 
 const tags = ['Checkout'];
 
@@ -45,15 +45,17 @@ export function checkoutRoutes(app: FastifyInstance, platform: Platform): void {
     description:
       '`succeeded` places the order from the held stock (the tenders must add up to the total: 422 otherwise); ' +
       '`failed` releases the stock and reopens the cart. Repeating an outcome answers the same result. A ' +
-      'checkout whose hold ran out: 409 `reservation_expired`, the checkout expired and the cart active again.',
+      'checkout whose hold ran out: 409 `reservation_expired`, the checkout expired and the cart active again. ' +
+      "On a failure or an expiry, an INVENTORY_SERVICE SPI is asked to revert what the merchant's system holds.",
     params: checkoutParams,
     body: paymentSchema,
     response: paymentResultSchema,
     // The expiry is recorded in a transaction of its own, so the 409 does not undo it.
-    prepare: async (ctx, { params }) => {
+    prepare: async (ctx, { params, body }) => {
       const expired = await inTenantTransaction(ctx.platform.db, ctx.tenantId, (tx) =>
         expireIfOverdue({ ...ctx, tx }, params.orderId),
       );
+      if (expired || body.outcome === 'failed') await revertMerchantInventory(ctx, params.orderId, expired);
       if (expired) {
         throw new Problem(
           'reservation_expired',

@@ -4,6 +4,7 @@ import type { OutsideCtx } from '../../platform/context.ts';
 import { inTenantTransaction } from '../../platform/db/tenant-transaction.ts';
 import { Problem } from '../../platform/http/problems.ts';
 import { getCart } from '../carts/service.ts';
+import { getCheckout } from './checkout.ts';
 
 const validationAnswer = z.object({ valid: z.boolean().optional() });
 
@@ -101,4 +102,32 @@ async function validateCartWithMerchant(
     const { errorCode, errorMessage } = result.reported;
     throw new Problem('cart_invalid', errorMessage ?? `The merchant refused cart ${cartId} (${errorCode}).`);
   }
+}
+
+/**
+ * INVENTORY_SERVICE: `POST <base>/sa/inventoryService/revert` with the checkout's cart and lines, when its
+ * payment fails or its hold runs out, so that stock the merchant's system reserved for the cart (through
+ * CART_VALIDATION, say) goes back too. Only for a checkout still waiting for payment (or just expired): a
+ * repeated failure is not reverted twice. A failed call is recorded and monitored like any SPI call; Backroom
+ * releases its own hold either way.
+ */
+export async function revertMerchantInventory(
+  ctx: OutsideCtx,
+  orderId: string,
+  expired: boolean,
+): Promise<void> {
+  const checkout = await inTenantTransaction(ctx.platform.db, ctx.tenantId, (tx) =>
+    getCheckout({ ...ctx, tx }, orderId).catch(() => undefined),
+  );
+  if (!checkout || (checkout.status !== 'pending_payment' && !expired)) return;
+  await callSpi(ctx, 'INVENTORY_SERVICE', {
+    path: '/sa/inventoryService/revert',
+    body: {
+      cartId: checkout.cartId,
+      orderId,
+      reason: expired ? 'expired' : 'payment_failed',
+      items: checkout.lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+    },
+    response: z.object({}).loose(),
+  });
 }

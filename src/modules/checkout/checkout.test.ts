@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REVERTED } from '../../../examples/spi-server/samples.ts';
 import { type SpiServer, startSpiServer } from '../../../examples/spi-server/server.ts';
 import { eventsFor, useAppWithMerchant } from '../../../test/helpers/app.ts';
 import { allowNetworks, insertConnector } from '../../../test/helpers/connectors.ts';
@@ -193,6 +194,14 @@ describe('checkout', () => {
       });
       await insertConnector(s.t.platform, s.merchant.tenant.id, {
         type: 'SPI',
+        endpointName: 'INVENTORY_SERVICE',
+        url: spi.url,
+        integrationType: 'HTTP_POST',
+        apiKey: 'checkout-key-3f1a',
+        apiVersion: '1.0',
+      });
+      await insertConnector(s.t.platform, s.merchant.tenant.id, {
+        type: 'SPI',
         endpointName: 'TAX_SERVICE',
         url: spi.url,
         integrationType: 'HTTP_POST',
@@ -218,6 +227,31 @@ describe('checkout', () => {
       expect((await position('TEE')).reserved).toBe(before.reserved);
       expect((await api.set('c-spi', 'TEE', 1)).statusCode).toBe(200);
       expect((await checkout('c-spi', { orderId: 'w-spi' })).statusCode).toBe(201);
+    });
+
+    it("asks the merchant's INVENTORY_SERVICE to revert the cart once when its payment fails", async () => {
+      await api.open({
+        cartId: 'c-revert',
+        storeId: 'WEB',
+        channel: 'web',
+        lines: [{ productId: 'TEE', quantity: 2 }],
+      });
+      expect((await checkout('c-revert', { orderId: 'w-revert' })).statusCode).toBe(201);
+      const before = REVERTED.length;
+      expect((await pay('w-revert', { outcome: 'failed', failureReason: 'card declined' })).statusCode).toBe(
+        200,
+      );
+      expect(REVERTED.slice(before)).toEqual([
+        {
+          cartId: 'c-revert',
+          orderId: 'w-revert',
+          reason: 'payment_failed',
+          items: [{ productId: 'TEE', quantity: 2 }],
+        },
+      ]);
+      // The same failure reported again is answered as before, and nothing is reverted twice.
+      expect((await pay('w-revert', { outcome: 'failed' })).statusCode).toBe(200);
+      expect(REVERTED.length).toBe(before + 1);
     });
 
     it("taxes the lines with the merchant's tax engine when it answers for the address shipped to", async () => {
