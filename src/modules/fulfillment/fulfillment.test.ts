@@ -97,6 +97,35 @@ describe('moving fulfillments', () => {
     );
   });
 
+  it('refuses a return of a line not yet picked up, and takes it back once it is', async () => {
+    const placed = await api.postOrder(
+      webSale('W-RET', [{ productId: 'CAP', quantity: 1, fulfillment: { type: 'bopis' } }]),
+    );
+    expect(placed.statusCode, placed.body).toBe(201);
+    const giveBack = (orderId: string) =>
+      api.postOrder({
+        orderId,
+        type: 'return',
+        channel: 'store',
+        storeId: 'NYC',
+        originalOrderId: 'W-RET',
+        returnLines: [{ originalLineNumber: 1, quantity: 1, taxAmount: 80 }],
+        tenders: [{ type: 'card', direction: 'refund', amount: 1080 }],
+        totals: { subtotal: 0, discountTotal: 0, taxTotal: 0, shippingTotal: 0, total: 0, returnTotal: 1080 },
+      });
+    const early = await giveBack('R-EARLY');
+    expect(early.statusCode, early.body).toBe(409);
+    expect(early.json().errors).toEqual([
+      expect.objectContaining({ field: 'body.returnLines.0.originalLineNumber' }),
+    ]);
+    expect((await api.getOrder('R-EARLY')).statusCode).toBe(404);
+    for (const to of ['picking', 'ready_for_pickup', 'completed']) {
+      expect((await api.move('F-W-RET-1', { to })).statusCode).toBe(200);
+    }
+    const returned = await giveBack('R-LATE');
+    expect(returned.statusCode, returned.body).toBe(201);
+  });
+
   it('releases the held stock on cancel and cancels the order', async () => {
     const placed = await api.postOrder(
       webSale('W-2', [{ productId: 'CAP', quantity: 3, fulfillment: { type: 'bofis' } }]),

@@ -56,6 +56,15 @@ export async function referenceErrors(ctx: Ctx, input: NewOrder): Promise<FieldE
 }
 
 /** The original order and its locked sale lines; each return line priced and checked against what is left. */
+/** Sale lines the customer has: sold over the counter, or store-fulfilled and since shipped or picked up. */
+async function handedOverLines(ctx: Ctx, lines: readonly repo.OrderLineRow[]): Promise<Set<number>> {
+  const fulfillmentIds = lines.flatMap((line) => (line.fulfillmentUuid ? [line.fulfillmentUuid] : []));
+  const statuses = await repo.fulfillmentStatuses(ctx.tx, fulfillmentIds);
+  const handedOver = (line: repo.OrderLineRow) =>
+    !line.fulfillmentUuid || ['shipped', 'completed'].includes(statuses.get(line.fulfillmentUuid) ?? '');
+  return new Set(lines.filter(handedOver).map((line) => line.lineNumber));
+}
+
 export async function resolveReturns(ctx: Ctx, input: NewOrder) {
   if (!input.originalOrderId) return { original: undefined, returnLines: [] as ResolvedReturnLine[] };
   const original = await repo.findOrder(ctx.tx, input.originalOrderId);
@@ -72,6 +81,7 @@ export async function resolveReturns(ctx: Ctx, input: NewOrder) {
   const sold = new Map(
     (await repo.lockSaleLines(ctx.tx, original.id)).map((line) => [line.lineNumber, line]),
   );
+  const handedOver = await handedOverLines(ctx, [...sold.values()]);
   const unknown: FieldError[] = [];
   const beyond: FieldError[] = [];
   const claimed = new Map<number, number>();
@@ -81,6 +91,11 @@ export async function resolveReturns(ctx: Ctx, input: NewOrder) {
       unknown.push({
         field: `body.returnLines.${index}.originalLineNumber`,
         message: `order ${original.orderId} has no sale line ${line.originalLineNumber}`,
+      });
+    } else if (!handedOver.has(line.originalLineNumber)) {
+      beyond.push({
+        field: `body.returnLines.${index}.originalLineNumber`,
+        message: `line ${line.originalLineNumber} has not been picked up or shipped yet; cancel its fulfillment instead`,
       });
     } else {
       const total = (claimed.get(line.originalLineNumber) ?? 0) + line.quantity;

@@ -103,6 +103,13 @@ export function lockSaleLines(tx: Tx, orderUuid: string): Promise<OrderLineRow[]
     .execute();
 }
 
+/** The status of each of these fulfillments, by id. */
+export async function fulfillmentStatuses(tx: Tx, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await tx.selectFrom('fulfillments').select(['id', 'status']).where('id', 'in', ids).execute();
+  return new Map(rows.map((row) => [row.id, row.status]));
+}
+
 export async function addReturnedQuantity(tx: Tx, orderUuid: string, lineNumber: number, quantity: number) {
   await tx
     .updateTable('orderLines')
