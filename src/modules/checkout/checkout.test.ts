@@ -130,6 +130,31 @@ describe('checkout', () => {
     expect(await position('MUG')).toMatchObject({ onHand: 1, reserved: 1 });
   });
 
+  it('refuses an order id an order already has, so a paid checkout can always become its order', async () => {
+    const posted = await api.call('POST', '/merchant/v1/sa/orders', {
+      orderId: 'w-taken',
+      type: 'sale',
+      channel: 'store',
+      storeId: 'WEB',
+      lines: [{ productId: 'CAP', quantity: 1, unitPrice: 1200, taxAmount: 0 }],
+      tenders: [{ type: 'cash', amount: 1200 }],
+      totals: { subtotal: 1200, discountTotal: 0, taxTotal: 0, shippingTotal: 0, total: 1200 },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    await api.open({
+      cartId: 'c-taken',
+      storeId: 'WEB',
+      channel: 'web',
+      lines: [{ productId: 'CAP', quantity: 1 }],
+    });
+    const before = await position('CAP');
+    const refused = await checkout('c-taken', { orderId: 'w-taken' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().code).toBe('already_exists');
+    expect((await position('CAP')).reserved).toBe(before.reserved);
+    expect((await api.get('c-taken')).json().status).toBe('active');
+  });
+
   it('refuses an unknown shipping method and answers 404 for an unknown checkout', async () => {
     await api.open({
       cartId: 'c-ship',

@@ -6,7 +6,7 @@ import { type CheckoutCart, cartForCheckout, setCartCheckoutState } from '../car
 import { getCartSettings } from '../carts/settings.ts';
 import { releaseReservation, reserveStock } from '../inventory/reservations.ts';
 import { newOrderSchema } from '../orders/schemas.ts';
-import { getOrder, placeOrder } from '../orders/service.ts';
+import { getOrder, orderExists, placeOrder } from '../orders/service.ts';
 import * as repo from './checkout-repo.ts';
 import type { Checkout, Payment, PaymentResult, StartCheckout } from './checkout-schemas.ts';
 import type { ExternalTaxes } from './checkout-spi.ts';
@@ -142,6 +142,12 @@ export async function startCheckout(
   const requestHash = hashOf(cartId, input);
   const earlier = replayOf(await repo.findCheckout(ctx.tx, input.orderId), requestHash);
   if (earlier) return earlier;
+  if (await orderExists(ctx, input.orderId)) {
+    throw new Problem(
+      'already_exists',
+      `Order ${input.orderId} exists already; check out with a new order id.`,
+    );
+  }
   const cart = await cartForCheckout(ctx, cartId);
   // The cart is locked now: a checkout of the same order or cart that committed meanwhile is visible.
   const raced = replayOf(await repo.findCheckout(ctx.tx, input.orderId), requestHash);
@@ -205,7 +211,7 @@ export async function startCheckout(
     lines: lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
     expiresInSeconds: settings.checkoutHoldSeconds,
   });
-  await repo.insertCheckout(
+  const inserted = await repo.insertCheckout(
     ctx.tx,
     ctx.tenantId,
     {
@@ -218,6 +224,13 @@ export async function startCheckout(
     },
     ctx.now(),
   );
+  // Another cart's checkout took this order id meanwhile: this one holds nothing (the Problem rolls it back).
+  if (!inserted) {
+    throw new Problem(
+      'already_exists',
+      `Order ${input.orderId} is already being checked out from another cart.`,
+    );
+  }
   await setCartCheckoutState(ctx, cart.cartUuid, 'checking_out');
   const checkout = await getCheckout(ctx, input.orderId);
   await emit(ctx, { type: 'checkout.started', subject: input.orderId, data: { checkout } });

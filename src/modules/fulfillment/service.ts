@@ -10,8 +10,11 @@ import * as repo from './repo.ts';
 import type { Fulfillment } from './schemas.ts';
 import type { FulfillmentStatus, StoreFulfillmentType } from './tables.ts';
 
-/** Units stay held for a store-fulfilled order until it is picked up, shipped or cancelled. */
-export const HOLD_SECONDS = 2_592_000;
+/**
+ * Units stay held for a store-fulfilled order until it is picked up, shipped or cancelled: the hold's expiry is
+ * ten years away, so the reservation sweeper never frees units a store still owes a customer.
+ */
+export const HOLD_SECONDS = 10 * 365 * 24 * 3600;
 
 /** The part of a just-placed order that stores fulfil. */
 export interface OrderForFulfillment {

@@ -97,6 +97,11 @@ export async function resolveReturns(ctx: Ctx, input: NewOrder) {
         field: `body.returnLines.${index}.originalLineNumber`,
         message: `line ${line.originalLineNumber} has not been picked up or shipped yet; cancel its fulfillment instead`,
       });
+    } else if (line.unitPrice !== undefined && line.unitPrice > Number(soldLine.unitPrice)) {
+      beyond.push({
+        field: `body.returnLines.${index}.unitPrice`,
+        message: `line ${line.originalLineNumber} was sold at ${soldLine.unitPrice}; a return cannot refund more`,
+      });
     } else {
       const total = (claimed.get(line.originalLineNumber) ?? 0) + line.quantity;
       claimed.set(line.originalLineNumber, total);

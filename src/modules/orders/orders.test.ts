@@ -187,6 +187,28 @@ describe('returns and exchanges', () => {
     expect(await onHand('NYC', 'TEE')).toBe(9);
   });
 
+  it('refuses a return priced above the sale, and a line too large to add up safely', async () => {
+    const body = returnOf('R-PRICE', 1);
+    const dearer = await postOrder({
+      ...body,
+      returnLines: [{ originalLineNumber: 1, quantity: 1, unitPrice: 5000, taxAmount: 80 }],
+      tenders: [{ type: 'card', direction: 'refund', amount: 5080 }],
+      totals: { ...body.totals, returnTotal: 5080 },
+    });
+    expect(dearer.statusCode).toBe(409);
+    expect(dearer.json().errors).toEqual([
+      expect.objectContaining({ field: 'body.returnLines.0.unitPrice' }),
+    ]);
+    const huge = await postOrder(
+      sale('S-HUGE', [{ productId: 'TEE', quantity: 1 }], {
+        lines: [{ productId: 'TEE', quantity: 1_000_000, unitPrice: 9_000_000, taxAmount: 0 }],
+      }),
+    );
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json().errors).toEqual([expect.objectContaining({ field: 'body.lines.0.unitPrice' })]);
+    expect(await onHand('NYC', 'TEE')).toBe(9);
+  });
+
   it('lets only one of two concurrent returns take the last unit', async () => {
     const body = (orderId: string) =>
       returnOf(orderId, 1, {

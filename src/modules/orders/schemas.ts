@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { epochMillis, merchantKey } from '../../platform/http/fields.ts';
 import { pageOf } from '../../platform/http/pagination.ts';
 
-const money = z.number().int().min(0);
-const positiveMoney = z.number().int().min(1);
+// Bounds keep every sum a safe integer and every value inside its column.
+const MAX_MONEY = 1_000_000_000_000;
+const MAX_QUANTITY = 1_000_000;
+const money = z.number().int().min(0).max(MAX_MONEY);
+const positiveMoney = z.number().int().min(1).max(MAX_MONEY);
+const quantity = z.number().int().min(1).max(MAX_QUANTITY);
 export const orderIdSchema = merchantKey("The order's id, given by the register or web store that took it.");
 
 const taxSchema = z.strictObject({
@@ -19,7 +23,7 @@ const fulfillmentSchema = z.strictObject({
 
 const saleLineSchema = z.strictObject({
   productId: merchantKey('The product sold.'),
-  quantity: z.number().int().min(1),
+  quantity,
   unitPrice: money,
   discountAmount: money.optional(),
   taxes: z.array(taxSchema).max(20).optional(),
@@ -30,7 +34,7 @@ const saleLineSchema = z.strictObject({
 
 const returnLineSchema = z.strictObject({
   originalLineNumber: z.number().int().min(1),
-  quantity: z.number().int().min(1),
+  quantity,
   unitPrice: money.optional().describe('Default the price the line was sold at.'),
   discountAmount: money.optional(),
   taxAmount: money,
@@ -105,7 +109,15 @@ export const newOrderSchema = z
       .optional()
       .describe('A register posting its queue later: stock shortfalls are kept.'),
     originalOrderId: orderIdSchema.optional().describe('Returns and exchanges: the sale returned from.'),
-    lines: z.array(saleLineSchema).max(500).default([]),
+    lines: z
+      .array(
+        saleLineSchema.refine((line) => line.quantity * line.unitPrice <= MAX_MONEY, {
+          message: `quantity × unitPrice must be at most ${MAX_MONEY}`,
+          path: ['unitPrice'],
+        }),
+      )
+      .max(500)
+      .default([]),
     returnLines: z.array(returnLineSchema).max(500).default([]),
     discounts: z.array(discountSchema).max(50).default([]),
     shipping: shippingSchema.optional(),

@@ -10,6 +10,10 @@ import type { Order, OrderSearch } from './schemas.ts';
 export { placeOrder } from './place.ts';
 export type { NewOrder, Order } from './schemas.ts';
 
+export async function orderExists(ctx: Ctx, orderId: string): Promise<boolean> {
+  return (await repo.findOrder(ctx.tx, orderId)) !== undefined;
+}
+
 export async function getOrder(ctx: Ctx, orderId: string): Promise<Order> {
   const row = await repo.findOrder(ctx.tx, orderId);
   if (!row) throw new Problem('not_found', `No order has the id ${orderId}.`);
