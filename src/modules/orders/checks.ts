@@ -56,6 +56,16 @@ export async function referenceErrors(ctx: Ctx, input: NewOrder): Promise<FieldE
 }
 
 /** The original order and its locked sale lines; each return line priced and checked against what is left. */
+/**
+ * The sold line's discount on units `before + 1 … before + quantity` of it: shares are taken cumulatively, so the
+ * returns of every unit together give back exactly the line's discount, whatever the rounding.
+ */
+function proRataDiscount(sold: repo.OrderLineRow | undefined, before: number, quantity: number): number {
+  if (!sold) return 0;
+  const share = (units: number) => Math.floor((Number(sold.discountAmount) * units) / sold.quantity);
+  return share(before + quantity) - share(before);
+}
+
 /** Sale lines the customer has: sold over the counter, or store-fulfilled and since shipped or picked up. */
 async function handedOverLines(ctx: Ctx, lines: readonly repo.OrderLineRow[]): Promise<Set<number>> {
   const fulfillmentIds = lines.flatMap((line) => (line.fulfillmentUuid ? [line.fulfillmentUuid] : []));
@@ -87,6 +97,7 @@ export async function resolveReturns(ctx: Ctx, input: NewOrder) {
   const claimed = new Map<number, number>();
   const returnLines = input.returnLines.map((line, index): ResolvedReturnLine => {
     const soldLine = sold.get(line.originalLineNumber);
+    const returnedBefore = (soldLine?.returnedQuantity ?? 0) + (claimed.get(line.originalLineNumber) ?? 0);
     if (!soldLine) {
       unknown.push({
         field: `body.returnLines.${index}.originalLineNumber`,
@@ -118,7 +129,8 @@ export async function resolveReturns(ctx: Ctx, input: NewOrder) {
       originalLineNumber: line.originalLineNumber,
       quantity: line.quantity,
       unitPrice: line.unitPrice ?? Number(soldLine?.unitPrice ?? 0),
-      discountAmount: line.discountAmount ?? 0,
+      // By default a return gives back the sale's discount on its units too, so it refunds what was paid.
+      discountAmount: line.discountAmount ?? proRataDiscount(soldLine, returnedBefore, line.quantity),
       taxAmount: line.taxAmount,
       restock: line.restock ?? true,
       reason: line.reason,

@@ -36,7 +36,7 @@ const returnLineSchema = z.strictObject({
   originalLineNumber: z.number().int().min(1),
   quantity,
   unitPrice: money.optional().describe('Default the price the line was sold at.'),
-  discountAmount: money.optional(),
+  discountAmount: money.optional().describe("Default the sold line's discount on these units, rounded down."),
   taxAmount: money,
   restock: z.boolean().optional().describe('Put the units back on hand at the order’s store; default true.'),
   reason: z.string().max(200).optional(),
