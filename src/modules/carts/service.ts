@@ -10,6 +10,7 @@ import type { Cart, CartAuditAction, NewCart } from './schemas.ts';
 import type { CartStatus } from './tables.ts';
 
 export { type CheckoutCart, cartForCheckout, setCartCheckoutState } from './checkout-view.ts';
+export { getCartSettings } from './settings.ts';
 
 /** The cart as the API answers it. */
 export async function cartView(ctx: Ctx, cart: repo.CartRow): Promise<Cart> {

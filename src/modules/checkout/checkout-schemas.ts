@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { epochMillis, merchantKey } from '../../platform/http/fields.ts';
-import { orderSchema } from '../orders/schemas.ts';
+import { orderSchema } from '../orders/service.ts';
 
 const money = z.number().int().min(0);
 const orderIdSchema = merchantKey("The client's id of the order this checkout becomes.");

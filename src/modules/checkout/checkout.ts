@@ -2,11 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { type FieldError, Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
-import { type CheckoutCart, cartForCheckout, setCartCheckoutState } from '../carts/service.ts';
-import { getCartSettings } from '../carts/settings.ts';
-import { releaseReservation, reserveStock } from '../inventory/reservations.ts';
-import { newOrderSchema } from '../orders/schemas.ts';
-import { getOrder, orderExists, placeOrder } from '../orders/service.ts';
+import {
+  type CheckoutCart,
+  cartForCheckout,
+  getCartSettings,
+  setCartCheckoutState,
+} from '../carts/service.ts';
+import { releaseReservation, reserveStock } from '../inventory/service.ts';
+import { getOrder, newOrderSchema, orderExists, placeOrder } from '../orders/service.ts';
 import * as repo from './checkout-repo.ts';
 import type { Checkout, Payment, PaymentResult, StartCheckout } from './checkout-schemas.ts';
 import type { ExternalTaxes } from './checkout-spi.ts';

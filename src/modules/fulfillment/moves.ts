@@ -1,7 +1,7 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem } from '../../platform/http/problems.ts';
-import { commitReservation, releaseReservation } from '../inventory/reservations.ts';
+import { commitReservation, releaseReservation } from '../inventory/service.ts';
 import { getOrder } from '../orders/service.ts';
 import * as repo from './repo.ts';
 import type { Fulfillment, Transition } from './schemas.ts';

@@ -1,9 +1,13 @@
 import type { Ctx } from '../../platform/context.ts';
 import { emit } from '../../platform/events/emit.ts';
 import { Problem } from '../../platform/http/problems.ts';
-import { inboundTotals } from '../inventory/repo.ts';
-import { extendReservation, getReservation, reserveStock } from '../inventory/reservations.ts';
-import { stockLevels } from '../inventory/service.ts';
+import {
+  extendReservation,
+  getReservation,
+  inboundStock,
+  reserveStock,
+  stockLevels,
+} from '../inventory/service.ts';
 import { notifyByEmail } from '../notifications/service.ts';
 import { getOrder } from '../orders/service.ts';
 import * as repo from './repo.ts';
@@ -71,8 +75,8 @@ export async function shortProducts(ctx: Ctx, storeId: string, lines: readonly L
 
 /** The earliest date inbound stock of these products is expected at the store, if any is. */
 export async function earliestInbound(ctx: Ctx, storeId: string, productIds: readonly string[]) {
-  const rows = await inboundTotals(
-    ctx.tx,
+  const rows = await inboundStock(
+    ctx,
     productIds.map((productId) => ({ storeId, productId })),
   );
   const dates = rows.flatMap((row) => (row.expectedAt ? [new Date(row.expectedAt).getTime()] : []));

@@ -4,7 +4,7 @@ import { emit } from '../../platform/events/emit.ts';
 import { Problem, throwIfFieldErrors } from '../../platform/http/problems.ts';
 import { requireCustomer } from '../customers/lookup.ts';
 import { openFulfillments } from '../fulfillment/service.ts';
-import { commitReservation } from '../inventory/reservations.ts';
+import { commitReservation } from '../inventory/service.ts';
 import { findStores } from '../stores/service.ts';
 import { type ResolvedReturnLine, referenceErrors, resolveReturns, shapeErrors } from './checks.ts';
 import { toOrders } from './document.ts';

@@ -8,7 +8,7 @@ import * as repo from './repo.ts';
 import type { Order, OrderSearch } from './schemas.ts';
 
 export { placeOrder } from './place.ts';
-export type { NewOrder, Order } from './schemas.ts';
+export { type NewOrder, newOrderSchema, type Order, orderSchema } from './schemas.ts';
 
 export async function orderExists(ctx: Ctx, orderId: string): Promise<boolean> {
   return (await repo.findOrder(ctx.tx, orderId)) !== undefined;
