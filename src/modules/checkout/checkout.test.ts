@@ -77,6 +77,12 @@ describe('checkout', () => {
     const again = await pay('w-full', { outcome: 'succeeded', tenders: [{ type: 'card', amount: 4397 }] });
     expect(again.statusCode).toBe(200);
     expect(again.json().order).toEqual(paid.json().order);
+    const otherCard = await pay('w-full', {
+      outcome: 'succeeded',
+      tenders: [{ type: 'card', amount: 4397, cardLast4: '1881' }],
+    });
+    expect(otherCard.statusCode).toBe(409);
+    expect(otherCard.json().code).toBe('already_exists');
     expect((await api.call('GET', '/merchant/v1/sa/orders/w-full')).json().orderProductList).toHaveLength(1);
     expect((await position('TEE')).onHand).toBe(before.onHand - 2);
     const types = (await eventsFor(s, 'w-full')).map((event) => event.type).sort();

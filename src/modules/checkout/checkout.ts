@@ -271,12 +271,36 @@ function tenderErrors(payment: Payment, total: number): FieldError[] {
     : [{ field: 'body.tenders', message: `add up to ${paid}; the total is ${total}` }];
 }
 
+type TenderLike = {
+  type: string;
+  amount: number;
+  cardBrand?: string;
+  cardLast4?: string;
+  reference?: string;
+};
+
+/** Whether a repeated payment names the tenders the order was placed with (a retry, not a second charge). */
+function sameTenders(given: readonly TenderLike[], stored: readonly TenderLike[]): boolean {
+  const key = (tender: TenderLike) =>
+    JSON.stringify([tender.type, tender.amount, tender.cardBrand, tender.cardLast4, tender.reference]);
+  const a = given.map(key).sort();
+  const b = stored.map(key).sort();
+  return a.length === b.length && a.every((value, index) => value === b[index]);
+}
+
 /** Records the payment's outcome: the order is placed from the held stock, or the stock goes back. */
 export async function recordPayment(ctx: Ctx, orderId: string, payment: Payment): Promise<PaymentResult> {
   const row = await mustFind(ctx, orderId, true);
   const draft = row.orderDraft as unknown as OrderDraft;
   if (row.status === 'completed' && payment.outcome === 'succeeded') {
-    return { checkout: toCheckout(row), order: await getOrder(ctx, orderId) };
+    const order = await getOrder(ctx, orderId);
+    if (!sameTenders(payment.tenders ?? [], order.tenders)) {
+      throw new Problem(
+        'already_exists',
+        `Order ${orderId} was paid with other tenders; the first payment stands.`,
+      );
+    }
+    return { checkout: toCheckout(row), order };
   }
   if (row.status === 'payment_failed' && payment.outcome === 'failed') return { checkout: toCheckout(row) };
   if (row.status !== 'pending_payment') {
